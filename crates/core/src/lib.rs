@@ -1,0 +1,1 @@
+//! PAM domain types (validated on construction) and ports (traits the adapters implement).

@@ -1,0 +1,1 @@
+//! On-device image labeller: ONNX classifier (tract) plus the ImageNet → Rekognition-style label table.

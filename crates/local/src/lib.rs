@@ -1,0 +1,1 @@
+//! Ports implemented on one machine: filesystem object store with S3 rules, SQLite index, outbox, notify.

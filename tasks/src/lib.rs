@@ -1,0 +1,1 @@
+//! The PAM steps: one module per Step Functions Task, each an ordinary async fn over the ports.
