@@ -6,5 +6,6 @@ pub mod error;
 pub mod intrinsics;
 pub mod jsonata;
 pub mod path;
+pub mod validate;
 
 pub use error::StatesError;
