@@ -1,0 +1,10 @@
+// Vitest setup: DOM matchers and a clean sessionStorage/DOM for every test.
+import '@testing-library/jest-dom/vitest';
+import { cleanup } from '@testing-library/react';
+import { afterEach } from 'vitest';
+
+afterEach(() => {
+  cleanup();
+  sessionStorage.clear();
+  localStorage.clear();
+});
