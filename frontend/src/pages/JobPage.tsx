@@ -21,11 +21,11 @@ const STAGE_TEXT: Record<string, string> = {
   failed: 'Failed',
 };
 
-export function JobPage({ id }: { id: string }) {
+export function JobPage({ id, pollMs = JOB_POLL_MS }: { id: string; pollMs?: number }) {
   const { api } = useApp();
   const { value: job, error } = usePolling<JobStatus>(
     () => api.job(id),
-    JOB_POLL_MS,
+    pollMs,
     isJobFinal,
     [api, id],
   );

@@ -17,9 +17,9 @@ import {
 
 export const LABELS_POLL_MS = 3000;
 
-export function LabelsPage() {
+export function LabelsPage({ pollMs = LABELS_POLL_MS }: { pollMs?: number }) {
   const { api } = useApp();
-  const { value, error } = usePolling<Label[]>(() => api.labels(), LABELS_POLL_MS, undefined, [api]);
+  const { value, error } = usePolling<Label[]>(() => api.labels(), pollMs, undefined, [api]);
   const [sel, dispatch] = useReducer(selectionReducer, emptySelection);
   const [filter, setFilter] = useState('');
   const [updatedAt, setUpdatedAt] = useState<Date | null>(null);
