@@ -67,9 +67,11 @@ export function DownloadForm({ selection, expected, onMatch, onClear }: Props) {
               (expected !== null ? ` (${expected} photo${expected === 1 ? '' : 's'})` : ''))}
       </p>
       {n > 0 ? (
-        <button type="button" className="link-button" onClick={onClear}>
-          Clear selection
-        </button>
+        <p className="inline-actions">
+          <button type="button" className="link-button" onClick={onClear}>
+            Clear selection
+          </button>
+        </p>
       ) : null}
       <fieldset className="radios">
         <legend>Photos must carry</legend>

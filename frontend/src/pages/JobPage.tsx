@@ -11,14 +11,14 @@ import { usePolling } from '../jobs/usePolling';
 export const JOB_POLL_MS = 2000;
 
 const STAGE_TEXT: Record<string, string> = {
-  queued: 'Queued',
+  queued: 'Waiting to start',
   opening: 'Opening the notification channel',
   resolving: 'Finding matching photos',
   restoring: 'Restoring archived photos',
   bundling: 'Building the zip',
   notifying: 'Sending the link',
-  ready: 'Ready',
-  failed: 'Failed',
+  ready: 'The zip is ready, and the link was sent to the address you gave',
+  failed: 'The job stopped',
 };
 
 export function JobPage({ id, pollMs = JOB_POLL_MS }: { id: string; pollMs?: number }) {
