@@ -83,7 +83,8 @@ async function until(what, fn, timeoutMs = TIMEOUT_MS, everyMs = 1000) {
   for (;;) {
     last = await fn();
     if (last) return last;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(everyMs);
   }
 }
@@ -130,14 +131,19 @@ async function main() {
     const before = (await apiGet(page, '/executions')).executions.filter(isLabelling).length;
     await page.getByLabel('Choose photos').setInputFiles(PHOTOS);
     await page.getByText(/\d+ of 3 uploaded/).waitFor();
-    await until('three uploads to finish', async () => {
-      const text = await page.getByRole('status').first().textContent();
-      if (/failed/.test(text ?? '')) {
-        const alerts = await page.getByRole('alert').allTextContents();
-        throw new Error(`an upload failed: ${alerts.join(' | ')}`);
-      }
-      return /3 of 3 uploaded/.test(text ?? '');
-    }, 120_000, 250);
+    await until(
+      'three uploads to finish',
+      async () => {
+        const text = await page.getByRole('status').first().textContent();
+        if (/failed/.test(text ?? '')) {
+          const alerts = await page.getByRole('alert').allTextContents();
+          throw new Error(`an upload failed: ${alerts.join(' | ')}`);
+        }
+        return /3 of 3 uploaded/.test(text ?? '');
+      },
+      120_000,
+      250,
+    );
     await snap('upload');
     log('uploaded', PHOTOS.length, 'photos');
 
@@ -154,7 +160,8 @@ async function main() {
     // Prefer a label on some but not all of the photos, so the selection matters.
     const byCount = (a, b) => b.count - a.count || a.name.localeCompare(b.name);
     const pick =
-      [...labels].filter((l) => l.count >= 1 && l.count < 3).sort(byCount)[0] ?? [...labels].sort(byCount)[0];
+      [...labels].filter((l) => l.count >= 1 && l.count < 3).sort(byCount)[0] ??
+      [...labels].sort(byCount)[0];
     log('labels', labels.map((l) => `${l.name}(${l.count})`).join(' '), '→ picking', pick.name);
     await page.getByRole('link', { name: 'See labels' }).click();
     await page.getByRole('heading', { name: 'Labels', exact: true }).waitFor();
@@ -178,7 +185,9 @@ async function main() {
     await until('the job to be ready', async () => {
       const t = (await stage.textContent().catch(() => '')) ?? '';
       if (/Stage:\s*failed/.test(t)) {
-        throw new Error(`job failed: ${(await page.getByRole('alert').allTextContents()).join(' | ')}`);
+        throw new Error(
+          `job failed: ${(await page.getByRole('alert').allTextContents()).join(' | ')}`,
+        );
       }
       return /Stage:\s*ready/.test(t);
     });
@@ -190,26 +199,40 @@ async function main() {
 
     // 6. download the link in the browser
     const zipPath = join(OUT_DIR, 'bundle.zip');
-    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), link.click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      link.click(),
+    ]);
     const failure = await download.failure();
     if (failure) throw new Error(`downloading ${href} failed: ${failure}`);
     await download.saveAs(zipPath);
     log('downloaded', zipPath);
 
     // 7. the zip holds exactly the photos carrying the label
-    const entries = (await readZipFile(zipPath)).filter((e) => !/(^|\/)manifest\.csv$/.test(e.name));
+    const entries = (await readZipFile(zipPath)).filter(
+      (e) => !/(^|\/)manifest\.csv$/.test(e.name),
+    );
     const got = entries.map((e) => ({ name: e.name, sha: sha(e.data) }));
     summary.zip = got.map((g) => g.name);
     const unknown = got.filter((g) => !photoHashes.has(g.sha));
-    if (unknown.length) throw new Error(`zip holds files that were not uploaded: ${unknown.map((u) => u.name).join(', ')}`);
-    if (new Set(got.map((g) => g.sha)).size !== got.length) throw new Error('zip holds the same photo twice');
+    if (unknown.length)
+      throw new Error(
+        `zip holds files that were not uploaded: ${unknown.map((u) => u.name).join(', ')}`,
+      );
+    if (new Set(got.map((g) => g.sha)).size !== got.length)
+      throw new Error('zip holds the same photo twice');
     if (got.length !== pick.count) {
       throw new Error(`zip holds ${got.length} photos but "${pick.name}" labels ${pick.count}`);
     }
     if (summary.counts?.zipped !== undefined && summary.counts.zipped !== got.length) {
       throw new Error(`job says ${summary.counts.zipped} zipped, zip holds ${got.length}`);
     }
-    log('zip holds', got.length, 'photos, each byte-identical to an upload:', got.map((g) => photoHashes.get(g.sha)).join(', '));
+    log(
+      'zip holds',
+      got.length,
+      'photos, each byte-identical to an upload:',
+      got.map((g) => photoHashes.get(g.sha)).join(', '),
+    );
 
     // 8. the other pages, for the record
     await page.goto(`${BASE_URL}/#/jobs`);
@@ -218,7 +241,11 @@ async function main() {
     if (await page.getByRole('link', { name: 'Outbox' }).count()) {
       await page.getByRole('link', { name: 'Outbox' }).click();
       await page.getByRole('heading', { name: 'Outbox' }).waitFor();
-      await page.getByRole('list', { name: 'Messages' }).or(page.getByText('The outbox is empty.')).first().waitFor();
+      await page
+        .getByRole('list', { name: 'Messages' })
+        .or(page.getByText('The outbox is empty.'))
+        .first()
+        .waitFor();
       await snap('outbox');
     }
     await page.getByRole('link', { name: 'Executions', exact: true }).click();

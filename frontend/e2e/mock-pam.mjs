@@ -23,7 +23,11 @@ const USER = process.env.USERNAME ?? 'ana';
 const PASS = process.env.PASSWORD ?? 'pw';
 const STEP_MS = Number(process.env.MOCK_STEP_MS ?? 700);
 const MULTIPART_OVER = Number(process.env.MOCK_MULTIPART_OVER ?? 5 * 1024 * 1024);
-const LABEL_SETS = [['Mountain', 'Nature'], ['Lake', 'Nature'], ['Dog', 'Animal']];
+const LABEL_SETS = [
+  ['Mountain', 'Nature'],
+  ['Lake', 'Nature'],
+  ['Dog', 'Animal'],
+];
 
 const tokens = new Set();
 const photos = new Map(); // key → { data, labels }
@@ -50,7 +54,14 @@ function startExecution(machine, name, input) {
     status: 'RUNNING',
     start_date: now(),
     stop_date: null,
-    events: [{ id: 1, timestamp: now(), type: 'ExecutionStarted', executionStartedEventDetails: { input: JSON.stringify(input) } }],
+    events: [
+      {
+        id: 1,
+        timestamp: now(),
+        type: 'ExecutionStarted',
+        executionStartedEventDetails: { input: JSON.stringify(input) },
+      },
+    ],
   };
   executions.push(ex);
   return ex;
@@ -59,13 +70,23 @@ function startExecution(machine, name, input) {
 function addEvent(ex, type, details) {
   const id = ex.events.length + 1;
   const key = `${type[0].toLowerCase()}${type.slice(1)}EventDetails`;
-  ex.events.push({ id, previousEventId: id - 1, timestamp: now(), type, ...(details ? { [key]: details } : {}) });
+  ex.events.push({
+    id,
+    previousEventId: id - 1,
+    timestamp: now(),
+    type,
+    ...(details ? { [key]: details } : {}),
+  });
 }
 
 function finish(ex, ok, output) {
   ex.status = ok ? 'SUCCEEDED' : 'FAILED';
   ex.stop_date = now();
-  addEvent(ex, ok ? 'ExecutionSucceeded' : 'ExecutionFailed', ok ? { output: JSON.stringify(output) } : output);
+  addEvent(
+    ex,
+    ok ? 'ExecutionSucceeded' : 'ExecutionFailed',
+    ok ? { output: JSON.stringify(output) } : output,
+  );
 }
 
 function objectCreated(key, data) {
@@ -83,41 +104,65 @@ function objectCreated(key, data) {
 
 function labelList() {
   const counts = new Map();
-  for (const { labels } of photos.values()) for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+  for (const { labels } of photos.values())
+    for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
   const parents = { Mountain: ['Nature'], Lake: ['Nature'], Dog: ['Animal'] };
   return [...counts].map(([name, count]) => ({ name, count, parents: parents[name] ?? [] }));
 }
 
 function validDownload(b) {
-  if (!b || !Array.isArray(b.labels) || b.labels.length === 0) return 'labels must be a non-empty list';
+  if (!b || !Array.isArray(b.labels) || b.labels.length === 0)
+    return 'labels must be a non-empty list';
   if (!['any', 'all'].includes(b.match)) return 'match must be "any" or "all"';
-  if (!['Expedited', 'Standard', 'Bulk'].includes(b.tier)) return 'tier must be Expedited, Standard or Bulk';
+  if (!['Expedited', 'Standard', 'Bulk'].includes(b.tier))
+    return 'tier must be Expedited, Standard or Bulk';
   const n = b.notify ?? {};
-  if (typeof n.email === 'string' ? !/^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$/.test(n.email) : !/^\+[1-9]\d{7,14}$/.test(n.phone ?? '')) {
+  if (
+    typeof n.email === 'string'
+      ? !/^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$/.test(n.email)
+      : !/^\+[1-9]\d{7,14}$/.test(n.phone ?? '')
+  ) {
     return 'notify needs a valid email or an E.164 phone number';
   }
   return null;
 }
 
 function runJob(job, req, origin) {
-  const ex = startExecution('download', job.job_id, { labels: req.labels, match: req.match, tier: req.tier });
+  const ex = startExecution('download', job.job_id, {
+    labels: req.labels,
+    match: req.match,
+    tier: req.tier,
+  });
   const stages = ['opening', 'resolving', 'restoring', 'bundling', 'notifying', 'ready'];
-  const states = ['OpenChannel', 'ResolveManifest', 'StartRestores', 'BuildBundle', 'Notify', 'CloseChannel'];
+  const states = [
+    'OpenChannel',
+    'ResolveManifest',
+    'StartRestores',
+    'BuildBundle',
+    'Notify',
+    'CloseChannel',
+  ];
   let i = 0;
   const tick = () => {
     job.stage = stages[i];
     addEvent(ex, 'TaskStateEntered', { name: states[i], input: '{}' });
     if (job.stage === 'resolving') {
       job.matched = [...photos].filter(([, p]) =>
-        req.match === 'all' ? req.labels.every((l) => p.labels.includes(l)) : req.labels.some((l) => p.labels.includes(l)),
+        req.match === 'all'
+          ? req.labels.every((l) => p.labels.includes(l))
+          : req.labels.some((l) => p.labels.includes(l)),
       );
       job.counts.matched = job.matched.length;
       job.counts.archived = job.matched.length;
     }
     if (job.stage === 'restoring') job.counts.restored = job.counts.archived;
     if (job.stage === 'bundling') {
-      const entries = job.matched.map(([key, p]) => ({ name: key.replace(/^photos\//, ''), data: p.data }));
-      const manifest = ['key,size', ...job.matched.map(([k, p]) => `${k},${p.data.length}`)].join('\n') + '\n';
+      const entries = job.matched.map(([key, p]) => ({
+        name: key.replace(/^photos\//, ''),
+        data: p.data,
+      }));
+      const manifest =
+        ['key,size', ...job.matched.map(([k, p]) => `${k},${p.data.length}`)].join('\n') + '\n';
       job.zip = writeZip([...entries, { name: 'manifest.csv', data: Buffer.from(manifest) }]);
       job.counts.zipped = entries.length;
     }
@@ -145,7 +190,13 @@ async function body(req) {
   return Buffer.concat(chunks);
 }
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml' };
+const TYPES = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+};
 
 async function serveStatic(res, path) {
   const file = normalize(join(DIST, path === '/' ? 'index.html' : path));
@@ -166,7 +217,8 @@ async function handle(req, res) {
   const m = req.method;
   if (m === 'POST' && path === '/auth/login') {
     const b = JSON.parse((await body(req)).toString() || '{}');
-    if (b.username !== USER || b.password !== PASS) return fail(res, 401, 'bad_credentials', 'wrong username or password');
+    if (b.username !== USER || b.password !== PASS)
+      return fail(res, 401, 'bad_credentials', 'wrong username or password');
     const t = randomUUID();
     tokens.add(t);
     return send(res, 200, { id_token: t, expires_in: 3600 });
@@ -183,8 +235,12 @@ async function handle(req, res) {
   const bundle = /^\/bundles\/([^/]+)\.zip$/.exec(path);
   if (m === 'GET' && bundle) {
     const job = jobs.get(bundle[1]);
-    if (!job?.zip || !url.searchParams.get('X-Pam-Signature')) return fail(res, 403, 'bad_link', 'link is invalid');
-    res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Disposition': `attachment; filename="pam-${job.job_id}.zip"` });
+    if (!job?.zip || !url.searchParams.get('X-Pam-Signature'))
+      return fail(res, 403, 'bad_link', 'link is invalid');
+    res.writeHead(200, {
+      'Content-Type': 'application/zip',
+      'Content-Disposition': `attachment; filename="pam-${job.job_id}.zip"`,
+    });
     return res.end(job.zip);
   }
   const api = /^\/(labels|uploads|downloads|outbox|executions)(\/|$)/.test(path);
@@ -195,24 +251,50 @@ async function handle(req, res) {
   if (m === 'GET' && path === '/labels') return send(res, 200, { labels: labelList() });
   if (m === 'POST' && path === '/uploads') {
     const b = JSON.parse((await body(req)).toString() || '{}');
-    if (!b.file_name || !(b.size > 0)) return fail(res, 400, 'bad_request', 'file_name and a positive size are required');
-    if (b.content_type !== 'image/jpeg') return fail(res, 415, 'unsupported_type', `only image/jpeg is accepted, not ${b.content_type}`);
+    if (!b.file_name || !(b.size > 0))
+      return fail(res, 400, 'bad_request', 'file_name and a positive size are required');
+    if (b.content_type !== 'image/jpeg')
+      return fail(
+        res,
+        415,
+        'unsupported_type',
+        `only image/jpeg is accepted, not ${b.content_type}`,
+      );
     const key = `photos/${++seq}-${b.file_name}`;
     if (b.size <= MULTIPART_OVER) {
-      return send(res, 200, { key, method: 'PUT', url: `${origin}/store/${encodeURIComponent(key)}?sig=1`, headers: { 'Content-Type': 'image/jpeg' } });
+      return send(res, 200, {
+        key,
+        method: 'PUT',
+        url: `${origin}/store/${encodeURIComponent(key)}?sig=1`,
+        headers: { 'Content-Type': 'image/jpeg' },
+      });
     }
     const id = randomUUID();
     const partSize = MULTIPART_OVER;
     pending.set(id, { key, parts: new Map() });
-    const parts = Array.from({ length: Math.ceil(b.size / partSize) }, (_, i) => ({ part_number: i + 1, url: `${origin}/store/parts/${id}/${i + 1}` }));
-    return send(res, 200, { key, multipart: { upload_id: id, part_size: partSize, parts, complete_url: `/uploads/${id}/complete`, abort_url: `/uploads/${id}` } });
+    const parts = Array.from({ length: Math.ceil(b.size / partSize) }, (_, i) => ({
+      part_number: i + 1,
+      url: `${origin}/store/parts/${id}/${i + 1}`,
+    }));
+    return send(res, 200, {
+      key,
+      multipart: {
+        upload_id: id,
+        part_size: partSize,
+        parts,
+        complete_url: `/uploads/${id}/complete`,
+        abort_url: `/uploads/${id}`,
+      },
+    });
   }
   const complete = /^\/uploads\/([^/]+)\/complete$/.exec(path);
   if (m === 'POST' && complete) {
     const up = pending.get(complete[1]);
     if (!up) return fail(res, 404, 'no_upload', 'no such multipart upload');
     const b = JSON.parse((await body(req)).toString() || '{}');
-    const data = Buffer.concat((b.parts ?? []).map((p) => up.parts.get(p.part_number) ?? Buffer.alloc(0)));
+    const data = Buffer.concat(
+      (b.parts ?? []).map((p) => up.parts.get(p.part_number) ?? Buffer.alloc(0)),
+    );
     pending.delete(complete[1]);
     objectCreated(up.key, data);
     return send(res, 200, { key: up.key });
@@ -225,7 +307,11 @@ async function handle(req, res) {
     const b = JSON.parse((await body(req)).toString() || '{}');
     const problem = validDownload(b);
     if (problem) return fail(res, 400, 'bad_request', problem);
-    const job = { job_id: `job-${++seq}`, stage: 'queued', counts: { matched: 0, archived: 0, restored: 0, zipped: 0 } };
+    const job = {
+      job_id: `job-${++seq}`,
+      stage: 'queued',
+      counts: { matched: 0, archived: 0, restored: 0, zipped: 0 },
+    };
     jobs.set(job.job_id, job);
     runJob(job, b, origin);
     return send(res, 202, { job_id: job.job_id });
@@ -244,7 +330,9 @@ async function handle(req, res) {
   const hist = /^\/executions\/([^/]+)\/history$/.exec(path);
   if (m === 'GET' && hist) {
     const ex = executions.find((x) => x.execution_arn === decodeURIComponent(hist[1]));
-    return ex ? send(res, 200, { events: ex.events }) : fail(res, 404, 'not_found', 'no such execution');
+    return ex
+      ? send(res, 200, { events: ex.events })
+      : fail(res, 404, 'not_found', 'no such execution');
   }
   return fail(res, 404, 'no_route', `${m} ${path}`);
 }
@@ -252,5 +340,7 @@ async function handle(req, res) {
 const server = createServer((req, res) => {
   handle(req, res).catch((e) => fail(res, 500, 'internal', e.message));
 });
-server.listen(PORT, '127.0.0.1', () => console.log(`mock pam on http://127.0.0.1:${PORT} (user ${USER})`));
+server.listen(PORT, '127.0.0.1', () =>
+  console.log(`mock pam on http://127.0.0.1:${PORT} (user ${USER})`),
+);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));

@@ -18,6 +18,15 @@ import { OutboxPage } from './pages/OutboxPage';
 import { SignInPage } from './pages/SignInPage';
 import { UploadPage } from './pages/UploadPage';
 
+const NOTICE_KEY = 'pam.notice';
+const SESSION_ENDED = 'Your session has ended. Please sign in again.';
+
+function takeNotice(): string | undefined {
+  const n = sessionStorage.getItem(NOTICE_KEY) ?? undefined;
+  sessionStorage.removeItem(NOTICE_KEY);
+  return n;
+}
+
 export interface AppProps {
   config: AppConfig;
   fetchImpl?: typeof fetch;
@@ -27,7 +36,7 @@ export interface AppProps {
 
 export function App({ config, fetchImpl, initialNotice }: AppProps) {
   const [session, setSession] = useState<Session | null>(() => loadSession());
-  const [notice, setNotice] = useState<string | undefined>(initialNotice);
+  const [notice, setNotice] = useState<string | undefined>(() => initialNotice ?? takeNotice());
   const route = useRoute();
   const sessionRef = useRef(session);
   sessionRef.current = session;
@@ -41,17 +50,23 @@ export function App({ config, fetchImpl, initialNotice }: AppProps) {
         onUnauthorized: () => {
           clearSession();
           setSession(null);
-          setNotice('Your session has ended. Please sign in again.');
+          setNotice(SESSION_ENDED);
+          // kept for one showing, in case the page is reloaded before sign-in
+          sessionStorage.setItem(NOTICE_KEY, SESSION_ENDED);
         },
       }),
     [config.apiBase, fetchImpl],
   );
 
-  const onSignedIn = useCallback((idToken: string, expiresIn: number) => {
-    setSession(saveSession(idToken, expiresIn));
-    setNotice(undefined);
-    if (route.page === 'signin') navigate({ page: 'upload' });
-  }, [route.page]);
+  const onSignedIn = useCallback(
+    (idToken: string, expiresIn: number) => {
+      setSession(saveSession(idToken, expiresIn));
+      setNotice(undefined);
+      sessionStorage.removeItem(NOTICE_KEY);
+      if (route.page === 'signin') navigate({ page: 'upload' });
+    },
+    [route.page],
+  );
 
   const signOut = useCallback(() => {
     clearSession();

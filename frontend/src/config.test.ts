@@ -3,7 +3,9 @@ import { ConfigError, loadConfig, parseConfig } from './config';
 
 describe('parseConfig', () => {
   it('reads local mode and strips a trailing slash from apiBase', () => {
-    expect(parseConfig({ apiBase: 'https://api.example.com/prod/', auth: { mode: 'local' } })).toEqual({
+    expect(
+      parseConfig({ apiBase: 'https://api.example.com/prod/', auth: { mode: 'local' } }),
+    ).toEqual({
       apiBase: 'https://api.example.com/prod',
       auth: { mode: 'local' },
     });
@@ -13,7 +15,12 @@ describe('parseConfig', () => {
   });
   it('reads cognito mode with the code flow by default', () => {
     const c = parseConfig({
-      auth: { mode: 'cognito', domain: 'pam.auth.eu-west-1.amazoncognito.com', clientId: 'abc', redirectUri: 'https://x/' },
+      auth: {
+        mode: 'cognito',
+        domain: 'pam.auth.eu-west-1.amazoncognito.com',
+        clientId: 'abc',
+        redirectUri: 'https://x/',
+      },
     });
     expect(c.auth).toMatchObject({ mode: 'cognito', flow: 'code', clientId: 'abc' });
   });

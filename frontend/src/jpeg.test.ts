@@ -14,7 +14,9 @@ describe('jpeg magic bytes', () => {
     expect(await jpegProblem(new File([jpeg], 'photo.png', { type: 'image/png' }))).toBeNull();
   });
   it('refuses a PNG named .jpg', async () => {
-    expect(await jpegProblem(new File([png], 'fake.jpg', { type: 'image/jpeg' }))).toMatch(/Not a JPEG/);
+    expect(await jpegProblem(new File([png], 'fake.jpg', { type: 'image/jpeg' }))).toMatch(
+      /Not a JPEG/,
+    );
   });
   it('refuses an empty file', async () => {
     expect(await jpegProblem(new File([], 'empty.jpg'))).toMatch(/empty/);

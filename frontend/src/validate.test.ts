@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { parseContact, validateEmail, validatePhone } from './validate';
 
 describe('validateEmail', () => {
-  it.each(['ana@example.com', 'a.b+tag@mail.example.co.uk', "o'brien@x-y.io"])('accepts %s', (e) => {
-    expect(validateEmail(e)).toEqual({ ok: true, value: e });
-  });
+  it.each(['ana@example.com', 'a.b+tag@mail.example.co.uk', "o'brien@x-y.io"])(
+    'accepts %s',
+    (e) => {
+      expect(validateEmail(e)).toEqual({ ok: true, value: e });
+    },
+  );
   it('trims spaces around the address', () => {
     expect(validateEmail('  ana@example.com ')).toEqual({ ok: true, value: 'ana@example.com' });
   });
@@ -53,10 +56,16 @@ describe('validatePhone', () => {
 
 describe('parseContact', () => {
   it('reads an email into {email}', () => {
-    expect(parseContact('ana@example.com')).toEqual({ ok: true, value: { email: 'ana@example.com' } });
+    expect(parseContact('ana@example.com')).toEqual({
+      ok: true,
+      value: { email: 'ana@example.com' },
+    });
   });
   it('reads a phone into {phone}', () => {
-    expect(parseContact('+44 20 7946 0958')).toEqual({ ok: true, value: { phone: '+442079460958' } });
+    expect(parseContact('+44 20 7946 0958')).toEqual({
+      ok: true,
+      value: { phone: '+442079460958' },
+    });
   });
   it('explains what is wanted for anything else', () => {
     const r = parseContact('call me maybe');

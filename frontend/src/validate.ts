@@ -38,7 +38,10 @@ export function validatePhone(input: string): Validation<string> {
     return { ok: false, error: 'The country code after "+" cannot start with 0.' };
   }
   if (digits.length < 8 || digits.length > 15) {
-    return { ok: false, error: `A phone number has 8 to 15 digits after "+" (this one has ${digits.length}).` };
+    return {
+      ok: false,
+      error: `A phone number has 8 to 15 digits after "+" (this one has ${digits.length}).`,
+    };
   }
   return { ok: true, value: `+${digits}` };
 }
@@ -55,5 +58,8 @@ export function parseContact(input: string): Validation<Notify> {
     const r = validatePhone(v);
     return r.ok ? { ok: true, value: { phone: r.value } } : r;
   }
-  return { ok: false, error: 'Enter an email address (name@example.com) or a phone number (+4915123456789).' };
+  return {
+    ok: false,
+    error: 'Enter an email address (name@example.com) or a phone number (+4915123456789).',
+  };
 }

@@ -1,7 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiClient, ApiError, errorFromBody } from './client';
 
-function client(responder: (url: string, init: RequestInit) => Response | Promise<Response>, token: string | null = 'tok') {
+function client(
+  responder: (url: string, init: RequestInit) => Response | Promise<Response>,
+  token: string | null = 'tok',
+) {
   const calls: { url: string; init: RequestInit }[] = [];
   const onUnauthorized = vi.fn();
   const fetchImpl = vi.fn(async (url: RequestInfo | URL, init?: RequestInit) => {
@@ -44,20 +47,28 @@ describe('ApiClient', () => {
   });
 
   it('maps a JSON error body to ApiError with code and message', async () => {
-    const { api } = client(() => json({ error: { code: 'unknown_label', message: 'no label "Moon"' } }, 400));
-    const err = await api.startDownload({ labels: ['Moon'], match: 'any', notify: { email: 'a@b.co' }, tier: 'Bulk' }).catch((e) => e);
+    const { api } = client(() =>
+      json({ error: { code: 'unknown_label', message: 'no label "Moon"' } }, 400),
+    );
+    const err = await api
+      .startDownload({ labels: ['Moon'], match: 'any', notify: { email: 'a@b.co' }, tier: 'Bulk' })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ status: 400, code: 'unknown_label', message: 'no label "Moon"' });
   });
 
   it('calls onUnauthorized on 401 and still throws', async () => {
-    const { api, onUnauthorized } = client(() => json({ error: { code: 'token_expired', message: 'expired' } }, 401));
+    const { api, onUnauthorized } = client(() =>
+      json({ error: { code: 'token_expired', message: 'expired' } }, 401),
+    );
     await expect(api.labels()).rejects.toMatchObject({ status: 401, code: 'token_expired' });
     expect(onUnauthorized).toHaveBeenCalledOnce();
   });
 
   it('does not treat a failed login as an ended session', async () => {
-    const { api, onUnauthorized } = client(() => json({ error: { code: 'bad_credentials', message: 'wrong' } }, 401));
+    const { api, onUnauthorized } = client(() =>
+      json({ error: { code: 'bad_credentials', message: 'wrong' } }, 401),
+    );
     await expect(api.login('a', 'b')).rejects.toMatchObject({ code: 'bad_credentials' });
     expect(onUnauthorized).not.toHaveBeenCalled();
   });
@@ -87,18 +98,27 @@ describe('ApiClient', () => {
     expect(api.isApiUrl('/uploads/k/complete')).toBe(true);
     expect(api.isApiUrl('https://api.example.com/prod/uploads/k/complete')).toBe(true);
     expect(api.isApiUrl('https://api.example.com/prodx')).toBe(false);
-    expect(api.isApiUrl('https://bucket.s3.amazonaws.com/photos/a.jpg?X-Amz-Signature=1')).toBe(false);
+    expect(api.isApiUrl('https://bucket.s3.amazonaws.com/photos/a.jpg?X-Amz-Signature=1')).toBe(
+      false,
+    );
     expect(api.isApiUrl('//evil.example/x')).toBe(false);
   });
 });
 
 describe('errorFromBody', () => {
   it('reads the S3 XML error shape', () => {
-    const e = errorFromBody(403, 'Forbidden', '<Error><Code>SignatureDoesNotMatch</Code><Message>bad sig</Message></Error>');
+    const e = errorFromBody(
+      403,
+      'Forbidden',
+      '<Error><Code>SignatureDoesNotMatch</Code><Message>bad sig</Message></Error>',
+    );
     expect(e).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch', message: 'bad sig' });
   });
   it('falls back to the text or the status line', () => {
-    expect(errorFromBody(502, 'Bad Gateway', '')).toMatchObject({ code: 'http_502', message: 'Bad Gateway' });
+    expect(errorFromBody(502, 'Bad Gateway', '')).toMatchObject({
+      code: 'http_502',
+      message: 'Bad Gateway',
+    });
     expect(errorFromBody(500, '', 'boom')).toMatchObject({ code: 'http_500', message: 'boom' });
   });
 });

@@ -38,7 +38,9 @@ describe('session storage', () => {
 describe('cognito hosted UI', () => {
   it('builds the authorize URL for the code flow with PKCE', () => {
     const u = new URL(authorizeUrl(cfg, 'st', 'ch'));
-    expect(u.origin + u.pathname).toBe('https://pam.auth.eu-west-1.amazoncognito.com/oauth2/authorize');
+    expect(u.origin + u.pathname).toBe(
+      'https://pam.auth.eu-west-1.amazoncognito.com/oauth2/authorize',
+    );
     expect(Object.fromEntries(u.searchParams)).toMatchObject({
       client_id: 'client1',
       response_type: 'code',
@@ -47,7 +49,9 @@ describe('cognito hosted UI', () => {
       code_challenge: 'ch',
       code_challenge_method: 'S256',
     });
-    expect(new URL(authorizeUrl({ ...cfg, flow: 'implicit' }, 's')).searchParams.get('response_type')).toBe('token');
+    expect(
+      new URL(authorizeUrl({ ...cfg, flow: 'implicit' }, 's')).searchParams.get('response_type'),
+    ).toBe('token');
   });
 
   it('builds the logout URL', () => {
@@ -75,12 +79,20 @@ describe('cognito hosted UI', () => {
       const body = new URLSearchParams(String(init?.body));
       expect(body.get('grant_type')).toBe('authorization_code');
       expect(body.get('code')).toBe('abc');
-      expect(await pkceChallenge(body.get('code_verifier')!)).toBe(new URL(url).searchParams.get('code_challenge'));
+      expect(await pkceChallenge(body.get('code_verifier')!)).toBe(
+        new URL(url).searchParams.get('code_challenge'),
+      );
       return new Response(JSON.stringify({ id_token: 'idt', expires_in: 3600 }), { status: 200 });
     });
-    const tokens = await completeSignIn(cfg, { search: `?code=abc&state=${state}`, hash: '' }, fetchImpl as unknown as typeof fetch);
+    const tokens = await completeSignIn(
+      cfg,
+      { search: `?code=abc&state=${state}`, hash: '' },
+      fetchImpl as unknown as typeof fetch,
+    );
     expect(tokens).toEqual({ idToken: 'idt', expiresIn: 3600 });
-    expect(String(fetchImpl.mock.calls[0][0])).toBe('https://pam.auth.eu-west-1.amazoncognito.com/oauth2/token');
+    expect(String(fetchImpl.mock.calls[0][0])).toBe(
+      'https://pam.auth.eu-west-1.amazoncognito.com/oauth2/token',
+    );
   });
 
   it('reads the id_token of the implicit flow from the fragment', async () => {
@@ -88,7 +100,12 @@ describe('cognito hosted UI', () => {
     const implicit = { ...cfg, flow: 'implicit' as const };
     await beginSignIn(implicit, (u) => (url = u));
     const state = new URL(url).searchParams.get('state')!;
-    expect(await completeSignIn(implicit, { search: '', hash: `#id_token=jwt&expires_in=600&state=${state}` })).toEqual({
+    expect(
+      await completeSignIn(implicit, {
+        search: '',
+        hash: `#id_token=jwt&expires_in=600&state=${state}`,
+      }),
+    ).toEqual({
       idToken: 'jwt',
       expiresIn: 600,
     });
@@ -96,12 +113,17 @@ describe('cognito hosted UI', () => {
 
   it('refuses a callback whose state was not issued here', async () => {
     await beginSignIn(cfg, () => {});
-    await expect(completeSignIn(cfg, { search: '?code=abc&state=forged', hash: '' })).rejects.toThrow(/did not match/);
+    await expect(
+      completeSignIn(cfg, { search: '?code=abc&state=forged', hash: '' }),
+    ).rejects.toThrow(/did not match/);
   });
 
   it('reports a refusal from the Hosted UI', async () => {
     await expect(
-      completeSignIn(cfg, { search: '?error=access_denied&error_description=User+cancelled', hash: '' }),
+      completeSignIn(cfg, {
+        search: '?error=access_denied&error_description=User+cancelled',
+        hash: '',
+      }),
     ).rejects.toThrow(/User cancelled/);
   });
 });

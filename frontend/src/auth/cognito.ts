@@ -58,7 +58,10 @@ export function logoutUrl(cfg: CognitoConfig): string {
 }
 
 /** Sends the browser to the Hosted UI. */
-export async function beginSignIn(cfg: CognitoConfig, go = (u: string) => window.location.assign(u)) {
+export async function beginSignIn(
+  cfg: CognitoConfig,
+  go = (u: string) => window.location.assign(u),
+) {
   const state = randomString(16);
   let verifier: string | undefined;
   let challenge: string | undefined;
@@ -96,7 +99,9 @@ export async function completeSignIn(
       `Sign-in was refused: ${params.get('error_description') ?? params.get('error')}`,
     );
   }
-  const pending = pendingRaw ? (JSON.parse(pendingRaw) as { state?: string; verifier?: string }) : null;
+  const pending = pendingRaw
+    ? (JSON.parse(pendingRaw) as { state?: string; verifier?: string })
+    : null;
   if (!pending || pending.state !== params.get('state')) {
     throw new SignInError('Sign-in reply did not match a sign-in started here; please try again.');
   }

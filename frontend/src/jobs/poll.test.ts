@@ -17,7 +17,13 @@ describe('startPolling', () => {
     const stages: JobStatus['stage'][] = ['queued', 'restoring', 'bundling', 'ready'];
     const load = vi.fn(async () => job(stages.shift() ?? 'ready'));
     const seen: string[] = [];
-    startPolling({ load, intervalMs: 1000, isFinal: isJobFinal, onValue: (j) => seen.push(j.stage), onError: () => {} });
+    startPolling({
+      load,
+      intervalMs: 1000,
+      isFinal: isJobFinal,
+      onValue: (j) => seen.push(j.stage),
+      onError: () => {},
+    });
     await vi.advanceTimersByTimeAsync(0);
     expect(seen).toEqual(['queued']);
     await vi.advanceTimersByTimeAsync(999);
@@ -49,14 +55,23 @@ describe('startPolling', () => {
 
   it('keeps going after a transient error and stops after a 404', async () => {
     const results: Array<() => Promise<JobStatus>> = [
-      async () => { throw new ApiError(503, 'unavailable', 'try later'); },
+      async () => {
+        throw new ApiError(503, 'unavailable', 'try later');
+      },
       async () => job('resolving'),
-      async () => { throw new ApiError(404, 'not_found', 'no such job'); },
+      async () => {
+        throw new ApiError(404, 'not_found', 'no such job');
+      },
     ];
     const load = vi.fn(() => (results.shift() ?? (async () => job('ready')))());
     const errors: string[] = [];
     const values: string[] = [];
-    startPolling({ load, intervalMs: 100, onValue: (j) => values.push(j.stage), onError: (e) => errors.push(e.message) });
+    startPolling({
+      load,
+      intervalMs: 100,
+      onValue: (j) => values.push(j.stage),
+      onError: (e) => errors.push(e.message),
+    });
     await vi.advanceTimersByTimeAsync(1000);
     expect(errors).toEqual(['try later', 'no such job']);
     expect(values).toEqual(['resolving']);

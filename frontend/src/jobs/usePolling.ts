@@ -25,7 +25,6 @@ export function usePolling<T>(
       onValue: (value) => setState({ value, error: null }),
       onError: (error) => setState((s) => ({ value: s.value, error })),
     });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
   return state;
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { emptySelection, expectedCount, filterLabels, selectionReducer, sortLabels } from './selection';
+import {
+  emptySelection,
+  expectedCount,
+  filterLabels,
+  selectionReducer,
+  sortLabels,
+} from './selection';
 
 const labels = [
   { name: 'Tree', count: 5, parents: ['Plant'] },

@@ -46,7 +46,8 @@ export function filterLabels(labels: Label[], filter: string): Label[] {
   if (!f) return labels;
   return labels.filter(
     (l) =>
-      l.name.toLowerCase().includes(f) || (l.parents ?? []).some((p) => p.toLowerCase().includes(f)),
+      l.name.toLowerCase().includes(f) ||
+      (l.parents ?? []).some((p) => p.toLowerCase().includes(f)),
   );
 }
 

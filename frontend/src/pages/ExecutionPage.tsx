@@ -9,7 +9,8 @@ import { usePolling } from '../jobs/usePolling';
 /** The `*EventDetails` object of an event, if it has one. */
 export function eventDetails(e: HistoryEvent): Record<string, unknown> | null {
   for (const [k, v] of Object.entries(e)) {
-    if (k.endsWith('EventDetails') && v && typeof v === 'object') return v as Record<string, unknown>;
+    if (k.endsWith('EventDetails') && v && typeof v === 'object')
+      return v as Record<string, unknown>;
   }
   return null;
 }
@@ -67,7 +68,10 @@ export function ExecutionPage({ arn }: { arn: string }) {
                 const state = d && typeof d.name === 'string' ? d.name : '';
                 const rest = d ? Object.entries(d).filter(([k]) => k !== 'name') : [];
                 return (
-                  <tr key={e.id} className={/Failed|TimedOut|Aborted/.test(e.type) ? 'row-error' : ''}>
+                  <tr
+                    key={e.id}
+                    className={/Failed|TimedOut|Aborted/.test(e.type) ? 'row-error' : ''}
+                  >
                     <td>{e.id}</td>
                     <td>{e.previousEventId ?? ''}</td>
                     <td>{formatTime(e.timestamp)}</td>

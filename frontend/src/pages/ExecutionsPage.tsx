@@ -17,11 +17,15 @@ function machineName(arnOrName: string): string {
 export function ExecutionsPage() {
   const { api } = useApp();
   const { value, error } = usePolling<Execution[]>(() => api.executions(), 5000, undefined, [api]);
-  const list = [...(value ?? [])].sort((a, b) => String(b.start_date).localeCompare(String(a.start_date)));
+  const list = [...(value ?? [])].sort((a, b) =>
+    String(b.start_date).localeCompare(String(a.start_date)),
+  );
   return (
     <section>
       <h1>Executions</h1>
-      <p className="muted">Every labelling and download workflow run, refreshed every few seconds.</p>
+      <p className="muted">
+        Every labelling and download workflow run, refreshed every few seconds.
+      </p>
       <ErrorNote error={error} prefix="Could not load executions" />
       {value && list.length === 0 ? <p role="status">No executions yet.</p> : null}
       {list.length > 0 ? (

@@ -23,12 +23,10 @@ const STAGE_TEXT: Record<string, string> = {
 
 export function JobPage({ id, pollMs = JOB_POLL_MS }: { id: string; pollMs?: number }) {
   const { api } = useApp();
-  const { value: job, error } = usePolling<JobStatus>(
-    () => api.job(id),
-    pollMs,
-    isJobFinal,
-    [api, id],
-  );
+  const { value: job, error } = usePolling<JobStatus>(() => api.job(id), pollMs, isJobFinal, [
+    api,
+    id,
+  ]);
   const steps = STAGES.filter((s) => s !== 'failed');
   const currentIndex = job ? steps.indexOf(job.stage as (typeof steps)[number]) : -1;
 

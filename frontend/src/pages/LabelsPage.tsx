@@ -39,8 +39,8 @@ export function LabelsPage({ pollMs = LABELS_POLL_MS }: { pollMs?: number }) {
     <section>
       <h1>Labels</h1>
       <p className="muted">
-        Every label found in your photos, with how many photos carry it. The list refreshes
-        by itself while new photos are labelled
+        Every label found in your photos, with how many photos carry it. The list refreshes by
+        itself while new photos are labelled
         {updatedAt ? ` (last update ${updatedAt.toLocaleTimeString()})` : ''}.
       </p>
       <ErrorNote error={error} prefix="Could not load labels" />
@@ -59,34 +59,37 @@ export function LabelsPage({ pollMs = LABELS_POLL_MS }: { pollMs?: number }) {
           {value !== null && labels.length === 0 ? (
             <p role="status">No labels yet. Upload photos and they will appear here.</p>
           ) : null}
-          <fieldset className="labels">
-            <legend>Labels ({labels.length})</legend>
-            <ul>
-              {shown.map((l) => {
-                const id = `label-${l.name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-                const parents = l.parents?.length ? l.parents.join(' › ') : '';
-                return (
-                  <li key={l.name}>
-                    <input
-                      type="checkbox"
-                      id={id}
-                      checked={sel.selected.includes(l.name)}
-                      onChange={() => dispatch({ type: 'toggle', name: l.name })}
-                      aria-describedby={parents ? `${id}-parents` : undefined}
-                    />
-                    <label htmlFor={id}>
-                      {l.name} ({l.count})
-                    </label>
-                    {parents ? (
-                      <span id={`${id}-parents`} className="parents">
-                        {parents}
-                      </span>
-                    ) : null}
-                  </li>
-                );
-              })}
-            </ul>
-          </fieldset>
+          {labels.length > 0 ? (
+            <fieldset className="labels">
+              <legend>Labels ({labels.length})</legend>
+              <ul>
+                {shown.map((l) => {
+                  const id = `label-${l.name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+                  const parents = l.parents?.length ? l.parents.join(' › ') : '';
+                  return (
+                    <li key={l.name}>
+                      <input
+                        type="checkbox"
+                        id={id}
+                        checked={sel.selected.includes(l.name)}
+                        onChange={() => dispatch({ type: 'toggle', name: l.name })}
+                        aria-describedby={parents ? `${id}-parents` : undefined}
+                      />
+                      <label htmlFor={id}>
+                        {l.name} ({l.count})
+                      </label>
+                      {parents ? (
+                        <span id={`${id}-parents`} className="parents">
+                          {parents}
+                        </span>
+                      ) : null}
+                    </li>
+                  );
+                })}
+              </ul>
+              {shown.length === 0 ? <p>No label matches “{filter.trim()}”.</p> : null}
+            </fieldset>
+          ) : null}
         </div>
         <DownloadForm
           selection={sel}

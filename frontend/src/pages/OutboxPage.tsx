@@ -33,8 +33,8 @@ export function OutboxPage() {
     <section>
       <h1>Outbox</h1>
       <p className="muted">
-        Messages PAM would have sent. No mail server is configured, so they are kept here
-        (without the address they were meant for).
+        Messages PAM would have sent. No mail server is configured, so they are kept here (without
+        the address they were meant for).
       </p>
       <ErrorNote error={error} prefix="Could not load the outbox" />
       {value && messages.length === 0 ? <p role="status">The outbox is empty.</p> : null}
@@ -43,7 +43,9 @@ export function OutboxPage() {
           <li key={m.id} className="card">
             <article aria-label={m.subject ?? `${m.channel} message`}>
               <header className="message-head">
-                <span className={`badge badge-${m.channel}`}>{m.channel === 'sms' ? 'SMS' : 'Email'}</span>
+                <span className={`badge badge-${m.channel}`}>
+                  {m.channel === 'sms' ? 'SMS' : 'Email'}
+                </span>
                 <h2>{m.subject ?? '(no subject)'}</h2>
                 <time dateTime={m.created_at}>{formatTime(m.created_at)}</time>
               </header>

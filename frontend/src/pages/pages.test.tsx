@@ -42,7 +42,10 @@ describe('sign-in and session', () => {
 
   it('goes back to sign-in when the API answers 401', async () => {
     const fake = fakeApi();
-    sessionStorage.setItem('pam.session', JSON.stringify({ idToken: 'stale', expiresAt: Date.now() + 60_000 }));
+    sessionStorage.setItem(
+      'pam.session',
+      JSON.stringify({ idToken: 'stale', expiresAt: Date.now() + 60_000 }),
+    );
     window.location.hash = '#/labels';
     render(<App config={{ apiBase: '', auth: { mode: 'local' } }} fetchImpl={fake.fetch} />);
     expect(await screen.findByRole('heading', { name: 'Sign in to PAM' })).toBeInTheDocument();
@@ -50,9 +53,35 @@ describe('sign-in and session', () => {
     expect(sessionStorage.getItem('pam.session')).toBeNull();
   });
 
+  it('still explains an ended session after a reload', async () => {
+    const fake = fakeApi();
+    sessionStorage.setItem(
+      'pam.session',
+      JSON.stringify({ idToken: 'stale', expiresAt: Date.now() + 60_000 }),
+    );
+    window.location.hash = '#/labels';
+    const first = render(
+      <App config={{ apiBase: '', auth: { mode: 'local' } }} fetchImpl={fake.fetch} />,
+    );
+    await screen.findByRole('heading', { name: 'Sign in to PAM' });
+    first.unmount();
+    render(<App config={{ apiBase: '', auth: { mode: 'local' } }} fetchImpl={fake.fetch} />);
+    expect(screen.getByRole('status')).toHaveTextContent(/session has ended/);
+  });
+
   it('offers the Hosted UI button in cognito mode', () => {
     render(
-      <App config={{ apiBase: '', auth: { mode: 'cognito', domain: 'd.example', clientId: 'c', redirectUri: 'https://app/' } }} />,
+      <App
+        config={{
+          apiBase: '',
+          auth: {
+            mode: 'cognito',
+            domain: 'd.example',
+            clientId: 'c',
+            redirectUri: 'https://app/',
+          },
+        }}
+      />,
     );
     expect(screen.getByRole('button', { name: 'Sign in with your account' })).toBeInTheDocument();
     expect(screen.queryByLabelText('Password')).toBeNull();
@@ -75,19 +104,40 @@ describe('upload page', () => {
     ]);
     await waitFor(() => expect(screen.getByText(/2 of 3 uploaded · 1 failed/)).toBeInTheDocument());
     expect(screen.getByRole('alert')).toHaveTextContent('fake.jpg: Not a JPEG');
-    expect(screen.getByRole('progressbar', { name: 'Total upload progress' })).toHaveAttribute('value', '16');
-    expect(screen.getByRole('progressbar', { name: 'Upload of one.jpg' })).toHaveAttribute('value', '8');
+    expect(screen.getByRole('progressbar', { name: 'Total upload progress' })).toHaveAttribute(
+      'value',
+      '16',
+    );
+    expect(screen.getByRole('progressbar', { name: 'Upload of one.jpg' })).toHaveAttribute(
+      'value',
+      '8',
+    );
     expect(put).toHaveBeenCalledTimes(2);
-    expect(fake.requests.filter((r) => r.path === '/uploads').map((r) => (r.body as { file_name: string }).file_name).sort()).toEqual(['one.jpg', 'two.jpg']);
+    expect(
+      fake.requests
+        .filter((r) => r.path === '/uploads')
+        .map((r) => (r.body as { file_name: string }).file_name)
+        .sort(),
+    ).toEqual(['one.jpg', 'two.jpg']);
     expect(screen.getByRole('link', { name: 'See labels' })).toHaveAttribute('href', '#/labels');
   });
 
   it("shows the server's refusal next to the file", async () => {
     const fake = fakeApi();
-    fake.override.set('POST /uploads', { status: 413, body: { error: { code: 'too_large', message: 'photo is over the size limit' } } });
+    fake.override.set('POST /uploads', {
+      status: 413,
+      body: { error: { code: 'too_large', message: 'photo is over the size limit' } },
+    });
     renderPage(<UploadPage deps={{ put: vi.fn() }} />, fake);
-    await userEvent.setup().upload(screen.getByLabelText('Choose photos'), new File([JPEG], 'big.jpg', { type: 'image/jpeg' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('big.jpg: photo is over the size limit (HTTP 413, too_large)');
+    await userEvent
+      .setup()
+      .upload(
+        screen.getByLabelText('Choose photos'),
+        new File([JPEG], 'big.jpg', { type: 'image/jpeg' }),
+      );
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'big.jpg: photo is over the size limit (HTTP 413, too_large)',
+    );
   });
 });
 
@@ -116,7 +166,12 @@ describe('labels page and download form', () => {
     await user.click(screen.getByRole('button', { name: 'Download' }));
     await waitFor(() => expect(window.location.hash).toBe('#/jobs/job-1'));
     const req = fake.requests.find((r) => r.path === '/downloads')!;
-    expect(req.body).toEqual({ labels: ['Mountain', 'Lake'], match: 'all', notify: { email: 'ana@example.com' }, tier: 'Bulk' });
+    expect(req.body).toEqual({
+      labels: ['Mountain', 'Lake'],
+      match: 'all',
+      notify: { email: 'ana@example.com' },
+      tier: 'Bulk',
+    });
   });
 
   it('refreshes counts while labelling goes on and keeps the selection', async () => {
@@ -124,7 +179,10 @@ describe('labels page and download form', () => {
     renderPage(<LabelsPage pollMs={20} />, fake);
     const user = userEvent.setup();
     await user.click(await screen.findByRole('checkbox', { name: 'Mountain (2)' }));
-    fake.labels = [{ name: 'Mountain', count: 3 }, { name: 'Tree', count: 1 }];
+    fake.labels = [
+      { name: 'Mountain', count: 3 },
+      { name: 'Tree', count: 1 },
+    ];
     const updated = await screen.findByRole('checkbox', { name: 'Mountain (3)' });
     expect(updated).toBeChecked();
     expect(screen.getByRole('checkbox', { name: 'Tree (1)' })).not.toBeChecked();
@@ -139,7 +197,28 @@ describe('labels page and download form', () => {
     await user.type(screen.getByLabelText('Email or phone'), '+49 151 2345 6789');
     await user.click(screen.getByRole('button', { name: 'Download' }));
     await waitFor(() => expect(fake.requests.some((r) => r.path === '/downloads')).toBe(true));
-    expect(fake.requests.find((r) => r.path === '/downloads')!.body).toMatchObject({ notify: { phone: '+4915123456789' }, match: 'any', tier: 'Standard' });
+    expect(fake.requests.find((r) => r.path === '/downloads')!.body).toMatchObject({
+      notify: { phone: '+4915123456789' },
+      match: 'any',
+      tier: 'Standard',
+    });
+  });
+});
+
+describe('label filter', () => {
+  it('narrows the list by name or parent and says when nothing matches', async () => {
+    renderPage(<LabelsPage pollMs={1000} />, fakeApi());
+    const user = userEvent.setup();
+    await screen.findByRole('checkbox', { name: 'Dog (1)' });
+    await user.type(screen.getByLabelText('Filter labels'), 'nature');
+    expect(screen.getAllByRole('checkbox').map((c) => c.getAttribute('id'))).toEqual([
+      'label-Mountain',
+      'label-Lake',
+    ]);
+    await user.clear(screen.getByLabelText('Filter labels'));
+    await user.type(screen.getByLabelText('Filter labels'), 'zebra');
+    expect(screen.queryAllByRole('checkbox')).toHaveLength(0);
+    expect(screen.getByText('No label matches “zebra”.')).toBeInTheDocument();
   });
 });
 
@@ -147,13 +226,20 @@ describe('job page', () => {
   it('polls the job through its stages and shows the link when ready', async () => {
     const fake = fakeApi();
     const { api } = renderPage(<div />, fake);
-    const { job_id } = await api.startDownload({ labels: ['Mountain'], match: 'any', notify: { email: 'a@b.co' }, tier: 'Standard' });
+    const { job_id } = await api.startDownload({
+      labels: ['Mountain'],
+      match: 'any',
+      notify: { email: 'a@b.co' },
+      tier: 'Standard',
+    });
     renderPage(<JobPage id={job_id} pollMs={10} />, fake);
     await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent('Stage: restoring'));
     const link = await screen.findByRole('link', { name: 'Download zip' });
     expect(link).toHaveAttribute('href', 'https://store.test/bundles/job.zip?sig=abc');
     expect(screen.getByRole('status')).toHaveTextContent('Stage: ready');
-    expect(screen.getByRole('list', { name: 'Progress' }).querySelector('[aria-current="step"]')).toHaveTextContent('ready');
+    expect(
+      screen.getByRole('list', { name: 'Progress' }).querySelector('[aria-current="step"]'),
+    ).toHaveTextContent('ready');
     const zipped = screen.getByText('Zipped').parentElement!;
     expect(within(zipped).getByText('2')).toBeInTheDocument();
     const polls = fake.requests.filter((r) => r.path === `/downloads/${job_id}`).length;
@@ -170,8 +256,13 @@ describe('job page', () => {
 describe('operator pages', () => {
   it('lists outbox messages with clickable links', async () => {
     renderPage(<OutboxPage />, fakeApi());
-    expect(await screen.findByRole('heading', { name: 'Your photos are ready' })).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: /bundles\/job\.zip/ })).toHaveAttribute('href', 'https://store.test/bundles/job.zip?sig=abc');
+    expect(
+      await screen.findByRole('heading', { name: 'Your photos are ready' }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: /bundles\/job\.zip/ })).toHaveAttribute(
+      'href',
+      'https://store.test/bundles/job.zip?sig=abc',
+    );
   });
 
   it('lists executions with status and links to their history', async () => {
@@ -191,6 +282,8 @@ describe('operator pages', () => {
     expect(await screen.findByRole('cell', { name: 'OpenChannel' })).toBeInTheDocument();
     expect(screen.getByRole('cell', { name: 'ExecutionSucceeded' })).toBeInTheDocument();
     expect(screen.getAllByRole('row')).toHaveLength(4);
-    expect(fake.requests.at(-1)!.path).toBe('/executions/arn%3Apam%3Astates%3Alocal%3A0%3Aexecution%3Adownload%3Ajob-1/history');
+    expect(fake.requests.at(-1)!.path).toBe(
+      '/executions/arn%3Apam%3Astates%3Alocal%3A0%3Aexecution%3Adownload%3Ajob-1/history',
+    );
   });
 });

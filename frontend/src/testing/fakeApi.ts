@@ -61,7 +61,12 @@ export function fakeApi(): FakeApi {
     if (method === 'GET' && path === '/labels') return json(200, { labels: api.labels });
     if (method === 'POST' && path === '/uploads') {
       const b = body as { file_name: string };
-      return json(200, { key: `photos/${b.file_name}`, method: 'PUT', url: `https://store.test/${b.file_name}`, headers: {} });
+      return json(200, {
+        key: `photos/${b.file_name}`,
+        method: 'PUT',
+        url: `https://store.test/${b.file_name}`,
+        headers: {},
+      });
     }
     if (method === 'POST' && path === '/downloads') {
       const id = `job-${++jobSeq}`;
@@ -73,7 +78,10 @@ export function fakeApi(): FakeApi {
           job_id: id,
           stage: 'ready',
           counts: { ...counts, restored: 2, zipped: 2 },
-          link: { url: 'https://store.test/bundles/job.zip?sig=abc', expires_at: '2030-01-01T00:00:00Z' },
+          link: {
+            url: 'https://store.test/bundles/job.zip?sig=abc',
+            expires_at: '2030-01-01T00:00:00Z',
+          },
         },
       ]);
       return json(202, { job_id: id });
@@ -87,24 +95,61 @@ export function fakeApi(): FakeApi {
     if (method === 'GET' && path === '/outbox') {
       return json(200, {
         messages: [
-          { id: 'm1', channel: 'email', subject: 'Your photos are ready', body: 'Download: https://store.test/bundles/job.zip?sig=abc\nValid 24 h.', created_at: '2026-01-01T10:00:00Z' },
+          {
+            id: 'm1',
+            channel: 'email',
+            subject: 'Your photos are ready',
+            body: 'Download: https://store.test/bundles/job.zip?sig=abc\nValid 24 h.',
+            created_at: '2026-01-01T10:00:00Z',
+          },
         ],
       });
     }
     if (method === 'GET' && path === '/executions') {
       return json(200, {
         executions: [
-          { execution_arn: 'arn:pam:states:local:0:execution:download:job-1', name: 'job-1', state_machine: 'arn:pam:states:local:0:stateMachine:download', status: 'SUCCEEDED', start_date: '2026-01-01T10:00:00Z', stop_date: '2026-01-01T10:01:00Z' },
-          { execution_arn: 'arn:pam:states:local:0:execution:labelling:p-1', name: 'p-1', state_machine: 'labelling', status: 'FAILED', start_date: '2026-01-01T09:00:00Z', stop_date: null },
+          {
+            execution_arn: 'arn:pam:states:local:0:execution:download:job-1',
+            name: 'job-1',
+            state_machine: 'arn:pam:states:local:0:stateMachine:download',
+            status: 'SUCCEEDED',
+            start_date: '2026-01-01T10:00:00Z',
+            stop_date: '2026-01-01T10:01:00Z',
+          },
+          {
+            execution_arn: 'arn:pam:states:local:0:execution:labelling:p-1',
+            name: 'p-1',
+            state_machine: 'labelling',
+            status: 'FAILED',
+            start_date: '2026-01-01T09:00:00Z',
+            stop_date: null,
+          },
         ],
       });
     }
     if (method === 'GET' && /^\/executions\/[^/]+\/history$/.test(path)) {
       return json(200, {
         events: [
-          { id: 1, timestamp: '2026-01-01T10:00:00Z', type: 'ExecutionStarted', executionStartedEventDetails: { input: '{"labels":["Mountain"]}' } },
-          { id: 2, previousEventId: 1, timestamp: '2026-01-01T10:00:01Z', type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'OpenChannel', input: '{}' } },
-          { id: 3, previousEventId: 2, timestamp: '2026-01-01T10:01:00Z', type: 'ExecutionSucceeded', executionSucceededEventDetails: { output: '{"ok":true}' } },
+          {
+            id: 1,
+            timestamp: '2026-01-01T10:00:00Z',
+            type: 'ExecutionStarted',
+            executionStartedEventDetails: { input: '{"labels":["Mountain"]}' },
+          },
+          {
+            id: 2,
+            previousEventId: 1,
+            timestamp: '2026-01-01T10:00:01Z',
+            type: 'TaskStateEntered',
+            stateEnteredEventDetails: { name: 'OpenChannel', input: '{}' },
+          },
+          {
+            id: 3,
+            previousEventId: 2,
+            timestamp: '2026-01-01T10:01:00Z',
+            type: 'ExecutionSucceeded',
+            executionSucceededEventDetails: { output: '{"ok":true}' },
+          },
         ],
       });
     }

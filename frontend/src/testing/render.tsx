@@ -10,7 +10,12 @@ import type { FakeApi } from './fakeApi';
 
 export function renderPage(ui: ReactElement, fake: FakeApi, token: string | null = fake.token) {
   const onUnauthorized = vi.fn();
-  const api = new ApiClient({ apiBase: '', getToken: () => token, onUnauthorized, fetchImpl: fake.fetch });
+  const api = new ApiClient({
+    apiBase: '',
+    getToken: () => token,
+    onUnauthorized,
+    fetchImpl: fake.fetch,
+  });
   const config: AppConfig = { apiBase: '', auth: { mode: 'local' } };
   const result = render(<AppContext.Provider value={{ api, config }}>{ui}</AppContext.Provider>);
   return { ...result, api, onUnauthorized };

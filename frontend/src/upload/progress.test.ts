@@ -21,12 +21,24 @@ describe('uploadReducer and totals', () => {
   });
 
   it('adds per-file progress into the total', () => {
-    const s = run([add, { type: 'start', id: 'a' }, { type: 'progress', id: 'a', loaded: 500 }, { type: 'start', id: 'b' }, { type: 'progress', id: 'b', loaded: 1500 }]);
+    const s = run([
+      add,
+      { type: 'start', id: 'a' },
+      { type: 'progress', id: 'a', loaded: 500 },
+      { type: 'start', id: 'b' },
+      { type: 'progress', id: 'b', loaded: 1500 },
+    ]);
     expect(totals(s)).toMatchObject({ loaded: 2000, total: 4000, percent: 50 });
   });
 
   it('never lets progress go backwards or past the size', () => {
-    const s = run([add, { type: 'start', id: 'a' }, { type: 'progress', id: 'a', loaded: 800 }, { type: 'progress', id: 'a', loaded: 300 }, { type: 'progress', id: 'a', loaded: 5000 }]);
+    const s = run([
+      add,
+      { type: 'start', id: 'a' },
+      { type: 'progress', id: 'a', loaded: 800 },
+      { type: 'progress', id: 'a', loaded: 300 },
+      { type: 'progress', id: 'a', loaded: 5000 },
+    ]);
     expect(s[0].loaded).toBe(1000);
   });
 
@@ -36,19 +48,40 @@ describe('uploadReducer and totals', () => {
   });
 
   it('leaves failed files out of the total so it can reach 100%', () => {
-    const s = run([add, { type: 'start', id: 'a' }, { type: 'fail', id: 'a', error: 'Not a JPEG' }, { type: 'start', id: 'b' }, { type: 'done', id: 'b', key: 'photos/b.jpg' }]);
-    expect(totals(s)).toEqual({ loaded: 3000, total: 3000, percent: 100, done: 1, failed: 1, active: 0 });
+    const s = run([
+      add,
+      { type: 'start', id: 'a' },
+      { type: 'fail', id: 'a', error: 'Not a JPEG' },
+      { type: 'start', id: 'b' },
+      { type: 'done', id: 'b', key: 'photos/b.jpg' },
+    ]);
+    expect(totals(s)).toEqual({
+      loaded: 3000,
+      total: 3000,
+      percent: 100,
+      done: 1,
+      failed: 1,
+      active: 0,
+    });
     expect(s[0]).toMatchObject({ status: 'error', error: 'Not a JPEG' });
     expect(s[1]).toMatchObject({ status: 'done', key: 'photos/b.jpg' });
   });
 
   it('counts an empty file that finished as 100%', () => {
-    const s = run([{ type: 'add', files: [{ id: 'z', name: 'z.jpg', size: 0 }] }, { type: 'done', id: 'z', key: 'k' }]);
+    const s = run([
+      { type: 'add', files: [{ id: 'z', name: 'z.jpg', size: 0 }] },
+      { type: 'done', id: 'z', key: 'k' },
+    ]);
     expect(totals(s).percent).toBe(100);
   });
 
   it('clears finished files and keeps running ones', () => {
-    const s = run([add, { type: 'start', id: 'a' }, { type: 'done', id: 'b', key: 'k' }, { type: 'clear-finished' }]);
+    const s = run([
+      add,
+      { type: 'start', id: 'a' },
+      { type: 'done', id: 'b', key: 'k' },
+      { type: 'clear-finished' },
+    ]);
     expect(s.map((f) => f.id)).toEqual(['a']);
   });
 });

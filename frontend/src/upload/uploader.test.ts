@@ -17,20 +17,32 @@ function apiWith(plan: unknown, extra?: (url: string, init: RequestInit) => Resp
     if (r) return r;
     return new Response(JSON.stringify(plan), { status: 200 });
   });
-  const api = new ApiClient({ apiBase: '', getToken: () => 'tok', onUnauthorized: () => {}, fetchImpl: fetchImpl as unknown as typeof fetch });
+  const api = new ApiClient({
+    apiBase: '',
+    getToken: () => 'tok',
+    onUnauthorized: () => {},
+    fetchImpl: fetchImpl as unknown as typeof fetch,
+  });
   return { api, calls };
 }
 
 describe('uploadFile', () => {
   it('refuses a non-JPEG before asking the server', async () => {
     const { api, calls } = apiWith({});
-    const png = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], 'x.jpg', { type: 'image/jpeg' });
+    const png = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], 'x.jpg', {
+      type: 'image/jpeg',
+    });
     await expect(uploadFile(api, png, () => {})).rejects.toMatchObject({ code: 'not_jpeg' });
     expect(calls).toHaveLength(0);
   });
 
   it('asks for a plan, then PUTs the bytes with the given headers, reporting progress', async () => {
-    const { api, calls } = apiWith({ key: 'photos/a.jpg', method: 'PUT', url: 'https://store/a?sig=1', headers: { 'Content-Type': 'image/jpeg' } });
+    const { api, calls } = apiWith({
+      key: 'photos/a.jpg',
+      method: 'PUT',
+      url: 'https://store/a?sig=1',
+      headers: { 'Content-Type': 'image/jpeg' },
+    });
     const put = vi.fn<PutFn>(async (_u, body, _h, onProgress) => {
       onProgress(body.size / 2);
       onProgress(body.size);
@@ -39,14 +51,35 @@ describe('uploadFile', () => {
     const seen: number[] = [];
     const key = await uploadFile(api, jpegFile(), (n) => seen.push(n), { put });
     expect(key).toBe('photos/a.jpg');
-    expect(JSON.parse(String(calls[0].init.body))).toEqual({ file_name: 'a.jpg', size: 100, content_type: 'image/jpeg' });
-    expect(put).toHaveBeenCalledWith('https://store/a?sig=1', expect.any(File), { 'Content-Type': 'image/jpeg' }, expect.any(Function), undefined);
+    expect(JSON.parse(String(calls[0].init.body))).toEqual({
+      file_name: 'a.jpg',
+      size: 100,
+      content_type: 'image/jpeg',
+    });
+    expect(put).toHaveBeenCalledWith(
+      'https://store/a?sig=1',
+      expect.any(File),
+      { 'Content-Type': 'image/jpeg' },
+      expect.any(Function),
+      undefined,
+    );
     expect(seen).toEqual([50, 100]);
   });
 
   it('surfaces the server refusal of the upload request', async () => {
-    const { api } = apiWith({}, () => new Response(JSON.stringify({ error: { code: 'too_large', message: 'photo is over 50 MB' } }), { status: 413 }));
-    await expect(uploadFile(api, jpegFile(), () => {}, { put: vi.fn() })).rejects.toMatchObject({ status: 413, code: 'too_large', message: 'photo is over 50 MB' });
+    const { api } = apiWith(
+      {},
+      () =>
+        new Response(
+          JSON.stringify({ error: { code: 'too_large', message: 'photo is over 50 MB' } }),
+          { status: 413 },
+        ),
+    );
+    await expect(uploadFile(api, jpegFile(), () => {}, { put: vi.fn() })).rejects.toMatchObject({
+      status: 413,
+      code: 'too_large',
+      message: 'photo is over 50 MB',
+    });
   });
 
   it('sends multipart parts by byte range, sums progress, and completes with sorted ETags', async () => {
@@ -64,7 +97,9 @@ describe('uploadFile', () => {
         abort_url: '/uploads/u1/abort',
       },
     };
-    const { api, calls } = apiWith(plan, (url) => (url === '/uploads/u1/complete' ? new Response('{}', { status: 200 }) : undefined));
+    const { api, calls } = apiWith(plan, (url) =>
+      url === '/uploads/u1/complete' ? new Response('{}', { status: 200 }) : undefined,
+    );
     const sizes: Record<string, number> = {};
     const put = vi.fn<PutFn>(async (url, body, headers, onProgress) => {
       expect(headers).toEqual({});
@@ -76,7 +111,11 @@ describe('uploadFile', () => {
     });
     const seen: number[] = [];
     await uploadFile(api, jpegFile('big.jpg'), (n) => seen.push(n), { put });
-    expect(sizes).toEqual({ 'https://store/p1': 40, 'https://store/p2': 40, 'https://store/p3': 20 });
+    expect(sizes).toEqual({
+      'https://store/p1': 40,
+      'https://store/p2': 40,
+      'https://store/p3': 20,
+    });
     expect(seen[seen.length - 1]).toBe(100);
     const complete = calls.find((c) => c.url === '/uploads/u1/complete')!;
     expect(complete.init.method).toBe('POST');
@@ -93,11 +132,21 @@ describe('uploadFile', () => {
   it('aborts the multipart upload when a part cannot report its ETag', async () => {
     const plan = {
       key: 'k',
-      multipart: { upload_id: 'u', part_size: 100, parts: [{ part_number: 1, url: 'https://store/p1' }], complete_url: '/c', abort_url: 'https://store/abort?sig=1' },
+      multipart: {
+        upload_id: 'u',
+        part_size: 100,
+        parts: [{ part_number: 1, url: 'https://store/p1' }],
+        complete_url: '/c',
+        abort_url: 'https://store/abort?sig=1',
+      },
     };
-    const { api, calls } = apiWith(plan, (url) => (url.includes('abort') ? new Response('', { status: 204 }) : undefined));
+    const { api, calls } = apiWith(plan, (url) =>
+      url.includes('abort') ? new Response('', { status: 204 }) : undefined,
+    );
     const put = vi.fn<PutFn>(async () => ({ etag: null }));
-    await expect(uploadFile(api, jpegFile(), () => {}, { put })).rejects.toMatchObject({ code: 'missing_etag' });
+    await expect(uploadFile(api, jpegFile(), () => {}, { put })).rejects.toMatchObject({
+      code: 'missing_etag',
+    });
     const abort = calls.find((c) => c.url.includes('abort'))!;
     expect(abort.init.method).toBe('DELETE');
     // a presigned store URL must not carry the bearer token
@@ -110,7 +159,9 @@ describe('uploadFile', () => {
     const put = vi.fn<PutFn>(async () => {
       throw new ApiError(403, 'AccessDenied', 'Request has expired');
     });
-    await expect(uploadFile(api, jpegFile(), () => {}, { put })).rejects.toMatchObject({ code: 'AccessDenied' });
+    await expect(uploadFile(api, jpegFile(), () => {}, { put })).rejects.toMatchObject({
+      code: 'AccessDenied',
+    });
   });
 });
 

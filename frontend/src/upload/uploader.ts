@@ -44,8 +44,12 @@ async function uploadMultipart(
   concurrency: number,
   signal?: AbortSignal,
 ): Promise<void> {
-  const { part_size: partSize, parts, complete_url: completeUrl, abort_url: abortUrl } =
-    plan.multipart;
+  const {
+    part_size: partSize,
+    parts,
+    complete_url: completeUrl,
+    abort_url: abortUrl,
+  } = plan.multipart;
   if (!(partSize > 0) || parts.length === 0) {
     throw new ApiError(0, 'bad_plan', 'the server sent a multipart plan without parts');
   }
