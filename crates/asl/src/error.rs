@@ -16,7 +16,10 @@ pub struct StatesError {
 impl StatesError {
     /// Builds an error with the given name and cause.
     pub fn new(error: impl Into<String>, cause: impl Into<String>) -> Self {
-        Self { error: error.into(), cause: cause.into() }
+        Self {
+            error: error.into(),
+            cause: cause.into(),
+        }
     }
 
     /// `States.Runtime`: a path, template or intrinsic could not be evaluated.
