@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { chromium } from 'playwright-core';
 import { readZipFile } from './lib/unzip.mjs';
 
@@ -114,7 +115,24 @@ async function main() {
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
   const summary = { base_url: BASE_URL, photos: PHOTOS.map((p) => basename(p)), screenshots: [] };
-  const snap = async (name) => summary.screenshots.push(await screenshot(page, name));
+  summary.accessibility = {};
+  // Each page is also checked with axe; serious or critical findings fail the journey.
+  const snap = async (name) => {
+    summary.screenshots.push(await screenshot(page, name));
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    summary.accessibility[name] = violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => n.target.join(' ')),
+    }));
+    const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    if (bad.length) {
+      throw new Error(
+        `accessibility on ${name}: ${bad.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`).join('; ')}`,
+      );
+    }
+  };
 
   try {
     // 1. sign in
