@@ -166,11 +166,14 @@ async function main() {
     log('uploaded', PHOTOS.length, 'photos');
 
     // 3. labels with counts appear, once labelling of all three has finished
+    let seen = [];
     await until('labelling of the three photos', async () => {
-      const done = (await apiGet(page, '/executions')).executions
-        .filter(isLabelling)
-        .filter((x) => x.status !== 'RUNNING').length;
+      seen = (await apiGet(page, '/executions')).executions;
+      const done = seen.filter(isLabelling).filter((x) => x.status !== 'RUNNING').length;
       return done >= before + 3;
+    }).catch((e) => {
+      const brief = seen.map((x) => `${x.name}:${x.state_machine}:${x.status}`).join(', ');
+      throw new Error(`${e.message}; executions seen: ${brief || 'none'}`);
     });
     const labels = (await apiGet(page, '/labels')).labels;
     if (labels.length === 0) throw new Error('labelling finished but GET /labels lists no label');

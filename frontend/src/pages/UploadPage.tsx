@@ -1,7 +1,7 @@
 // Upload many photos at once: drop them or pick them, see each file's progress and any
 // error next to it, and the total above. Non-JPEG files are refused before sending.
 
-import { useReducer, useRef, useState, type DragEvent } from 'react';
+import { useEffect, useReducer, useRef, useState, type DragEvent } from 'react';
 import { ApiError } from '../api/client';
 import { ProgressBar } from '../components/ProgressBar';
 import { useApp } from '../context';
@@ -19,6 +19,14 @@ export function UploadPage({ deps }: { deps?: UploadDeps }) {
   const [dragging, setDragging] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
   const sum = totals(files);
+
+  // Leaving the page would cut running uploads off: ask the browser to confirm.
+  useEffect(() => {
+    if (sum.active === 0) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [sum.active]);
 
   function start(list: FileList | File[]) {
     const chosen = Array.from(list).map((file) => ({ id: `f${++nextId}`, file }));

@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { App } from '../App';
@@ -120,6 +120,47 @@ describe('upload page', () => {
         .sort(),
     ).toEqual(['one.jpg', 'two.jpg']);
     expect(screen.getByRole('link', { name: 'See labels' })).toHaveAttribute('href', '#/labels');
+  });
+
+  it('takes files dropped on the drop zone', async () => {
+    const fake = fakeApi();
+    const put = vi.fn<PutFn>(async (_u, body, _h, onProgress) => {
+      onProgress(body.size);
+      return { etag: null };
+    });
+    renderPage(<UploadPage deps={{ put }} />, fake);
+    const zone = screen.getByRole('region', { name: 'Drop zone' });
+    fireEvent.dragOver(zone);
+    expect(zone).toHaveClass('dragging');
+    fireEvent.drop(zone, {
+      dataTransfer: { files: [new File([JPEG], 'dropped.jpg', { type: 'image/jpeg' })] },
+    });
+    await waitFor(() => expect(screen.getByText(/1 of 1 uploaded/)).toBeInTheDocument());
+    expect(zone).not.toHaveClass('dragging');
+  });
+
+  it('asks before leaving while an upload runs', async () => {
+    const fake = fakeApi();
+    let finish!: () => void;
+    const put = vi.fn<PutFn>(
+      () => new Promise((resolve) => (finish = () => resolve({ etag: null }))),
+    );
+    renderPage(<UploadPage deps={{ put }} />, fake);
+    await userEvent
+      .setup()
+      .upload(
+        screen.getByLabelText('Choose photos'),
+        new File([JPEG], 'slow.jpg', { type: 'image/jpeg' }),
+      );
+    await waitFor(() => expect(put).toHaveBeenCalled());
+    const ev = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(ev);
+    expect(ev.defaultPrevented).toBe(true);
+    finish();
+    await waitFor(() => expect(screen.getByText(/1 of 1 uploaded/)).toBeInTheDocument());
+    const after = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(after);
+    expect(after.defaultPrevented).toBe(false);
   });
 
   it("shows the server's refusal next to the file", async () => {
