@@ -17,6 +17,14 @@ import {
 
 export const LABELS_POLL_MS = 3000;
 
+/** A DOM id for a label name: letters and digits kept, anything else escaped, so no clashes. */
+export function labelId(name: string): string {
+  const safe = Array.from(name)
+    .map((c) => (/[A-Za-z0-9]/.test(c) ? c : `_${c.codePointAt(0)!.toString(16)}`))
+    .join('');
+  return `label-${safe}`;
+}
+
 export function LabelsPage({ pollMs = LABELS_POLL_MS }: { pollMs?: number }) {
   const { api } = useApp();
   const { value, error } = usePolling<Label[]>(() => api.labels(), pollMs, undefined, [api]);
@@ -64,7 +72,7 @@ export function LabelsPage({ pollMs = LABELS_POLL_MS }: { pollMs?: number }) {
               <legend>Labels ({labels.length})</legend>
               <ul>
                 {shown.map((l) => {
-                  const id = `label-${l.name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+                  const id = labelId(l.name);
                   const parents = l.parents?.length ? l.parents.join(' › ') : '';
                   return (
                     <li key={l.name}>

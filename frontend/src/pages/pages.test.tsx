@@ -9,7 +9,7 @@ import type { PutFn } from '../upload/transport';
 import { ExecutionPage } from './ExecutionPage';
 import { ExecutionsPage } from './ExecutionsPage';
 import { JobPage } from './JobPage';
-import { LabelsPage } from './LabelsPage';
+import { LabelsPage, labelId } from './LabelsPage';
 import { OutboxPage } from './OutboxPage';
 import { UploadPage } from './UploadPage';
 
@@ -243,6 +243,13 @@ describe('labels page and download form', () => {
       match: 'any',
       tier: 'Standard',
     });
+  });
+});
+
+describe('label ids', () => {
+  it('never gives two names the same id', () => {
+    expect(labelId('A B')).not.toBe(labelId('A_B'));
+    expect(labelId('Mountain')).toBe('label-Mountain');
   });
 });
 
