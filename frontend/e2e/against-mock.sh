@@ -12,9 +12,15 @@ port=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=
 MOCK_MULTIPART_OVER=524288 USERNAME=journey PASSWORD=journey-pw node e2e/mock-pam.mjs --port "$port" &
 mock=$!
 trap 'kill "$mock" 2>/dev/null || true' EXIT
-for _ in $(seq 50); do
-  curl -fsS "http://127.0.0.1:$port/config.json" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+node -e "
+const url = 'http://127.0.0.1:$port/config.json';
+(async () => {
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(url)).ok) return; } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  console.error('against-mock: the mock server did not start'); process.exit(1);
+})();"
+
 BASE_URL="http://127.0.0.1:$port" USERNAME=journey PASSWORD=journey-pw \
   PHOTOS="$1,$2,$3" OUT_DIR="$out" TIMEOUT_MS=60000 node e2e/journey.mjs
