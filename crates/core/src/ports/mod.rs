@@ -1,0 +1,12 @@
+//! Ports: the traits adapters implement. Each is small, documents its contract, and
+//! has an error enum with named variants the steps map to stable ASL error names.
+
+pub mod index;
+pub mod labeler;
+pub mod presign;
+pub mod store;
+
+pub use index::{IndexError, LabelIndex};
+pub use labeler::{Labeler, LabelerError};
+pub use presign::{PresignError, Presigner};
+pub use store::{PhotoStore, PhotoStoreExt, StoreError};
