@@ -178,3 +178,26 @@ pub async fn run_once(
     let outcome = run_execution(&rt, definition, None).await;
     (outcome, rt.journal.events())
 }
+
+/// Why a definition could not be run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The validator found problems (all of them listed).
+    #[error("invalid definition: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<crate::validate::Problem>),
+    /// The model could not hold it.
+    #[error(transparent)]
+    Model(#[from] crate::model::ModelError),
+}
+
+/// Validates, parses and runs a JSON definition once in memory (`pam asl run`, run-cases).
+pub async fn run_definition(
+    definition: &Value,
+    input: Value,
+    clock: Arc<dyn Clock>,
+    invoker: Arc<dyn TaskInvoker>,
+) -> Result<(Outcome, Vec<HistoryEvent>), RunError> {
+    crate::validate::validate_definition(definition).map_err(RunError::Invalid)?;
+    let parsed = Definition::parse(definition)?;
+    Ok(run_once(&parsed, input, clock, invoker).await)
+}

@@ -31,7 +31,7 @@ pub mod validate;
 pub use clock::{Clock, SystemClock, VirtualClock};
 pub use engine::{Engine, EngineError};
 pub use error::StatesError;
-pub use exec::{ExecutionStatus, Outcome, run_once};
+pub use exec::{ExecutionStatus, Outcome, RunError, run_definition, run_once};
 pub use history::HistoryEvent;
 pub use invoker::{NoInvoker, TaskContext, TaskInvoker};
 pub use model::Definition;
