@@ -1,3 +1,5 @@
+// config.json validation: local and cognito shapes, and the errors a broken file gives.
+
 import { describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig, parseConfig } from './config';
 

@@ -1,3 +1,5 @@
+// Client-side JPEG check by magic bytes, regardless of file name and type.
+
 import { describe, expect, it } from 'vitest';
 import { hasJpegMagic, jpegProblem } from './jpeg';
 

@@ -1,3 +1,5 @@
+// Hash routes, including ARNs with colons and slashes.
+
 import { describe, expect, it } from 'vitest';
 import { href, parseRoute } from './router';
 

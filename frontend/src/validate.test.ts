@@ -1,3 +1,5 @@
+// Email and E.164 phone validation of the download form.
+
 import { describe, expect, it } from 'vitest';
 import { parseContact, validateEmail, validatePhone } from './validate';
 

@@ -1,3 +1,5 @@
+// API client: bearer header, login without it, error mapping (JSON, S3 XML, text, network), 401 hand-off, URL kinds.
+
 import { describe, expect, it, vi } from 'vitest';
 import { ApiClient, ApiError, errorFromBody } from './client';
 

@@ -1,3 +1,5 @@
+// Session storage with expiry, and the Cognito Hosted UI round trip (PKCE code flow, implicit flow, forged state).
+
 import { createHash } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import type { AuthConfig } from '../config';

@@ -1,3 +1,5 @@
+// Polling on a fake clock: interval, stop on final stage or fatal error, no overlap, recent jobs list.
+
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../api/client';
 import type { JobStatus } from '../api/types';

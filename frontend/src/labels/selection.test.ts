@@ -1,3 +1,5 @@
+// Label selection reducer (toggle, any/all, sync with the server list) and list helpers.
+
 import { describe, expect, it } from 'vitest';
 import {
   emptySelection,

@@ -1,3 +1,5 @@
+// Executions page helpers: ordering across timestamp formats and the filters.
+
 import { describe, expect, it } from 'vitest';
 import type { Execution } from '../api/types';
 import { choices, filterExecutions, machineName, timeValue } from './executionList';

@@ -1,3 +1,5 @@
+// Pages against a fake API, found by role and label as a person (and the browser test) would.
+
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';

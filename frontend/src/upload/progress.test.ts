@@ -1,3 +1,5 @@
+// Upload progress reducer and totals.
+
 import { describe, expect, it } from 'vitest';
 import { formatBytes, totals, uploadReducer, type FileEntry } from './progress';
 

@@ -1,3 +1,5 @@
+// The XHR PUT: headers, progress, ETag, store errors, network failure, cancel.
+
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { xhrPut } from './transport';
 

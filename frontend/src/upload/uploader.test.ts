@@ -1,3 +1,5 @@
+// One file upload: single PUT and multipart plans, ETags, abort on failure, refusals; the worker pool.
+
 import { describe, expect, it, vi } from 'vitest';
 import { ApiClient, ApiError } from '../api/client';
 import type { PutFn } from './transport';
