@@ -28,14 +28,11 @@ export function UploadPage({ deps }: { deps?: UploadDeps }) {
     return () => window.removeEventListener('beforeunload', warn);
   }, [sum.active]);
 
-  function start(list: FileList | File[]) {
-    const chosen = Array.from(list).map((file) => ({ id: `f${++nextId}`, file }));
-    if (chosen.length === 0) return;
-    dispatch({
-      type: 'add',
-      files: chosen.map(({ id, file }) => ({ id, name: file.name, size: file.size })),
-    });
-    void runPool(chosen, FILE_CONCURRENCY, async ({ id, file }) => {
+  // The File objects, by entry id, so a failed upload can be sent again.
+  const chosenFiles = useRef(new Map<string, File>());
+
+  function send(batch: { id: string; file: File }[]) {
+    void runPool(batch, FILE_CONCURRENCY, async ({ id, file }) => {
       dispatch({ type: 'start', id });
       try {
         const key = await uploadFile(
@@ -45,15 +42,37 @@ export function UploadPage({ deps }: { deps?: UploadDeps }) {
           deps,
         );
         dispatch({ type: 'done', id, key });
+        chosenFiles.current.delete(id);
       } catch (e) {
+        const err = e as Error;
         const msg =
-          e instanceof ApiError && e.status > 0
-            ? `${e.message} (HTTP ${e.status}, ${e.code})`
-            : (e as Error).message;
-        dispatch({ type: 'fail', id, error: msg });
+          err instanceof ApiError && err.status > 0
+            ? `${err.message} (HTTP ${err.status}, ${err.code})`
+            : err.message;
+        const retryable = !(err instanceof ApiError && err.code === 'not_jpeg');
+        dispatch({ type: 'fail', id, error: msg, retryable });
+        if (!retryable) chosenFiles.current.delete(id);
       }
     });
+  }
+
+  function start(list: FileList | File[]) {
+    const chosen = Array.from(list).map((file) => ({ id: `f${++nextId}`, file }));
+    if (chosen.length === 0) return;
+    for (const c of chosen) chosenFiles.current.set(c.id, c.file);
+    dispatch({
+      type: 'add',
+      files: chosen.map(({ id, file }) => ({ id, name: file.name, size: file.size })),
+    });
+    send(chosen);
     if (inputRef.current) inputRef.current.value = '';
+  }
+
+  function retry(id: string) {
+    const file = chosenFiles.current.get(id);
+    if (!file) return;
+    dispatch({ type: 'retry', id });
+    send([{ id, file }]);
   }
 
   function onDrop(e: DragEvent) {
@@ -130,9 +149,20 @@ export function UploadPage({ deps }: { deps?: UploadDeps }) {
                   tone={f.status === 'error' ? 'error' : f.status === 'done' ? 'done' : 'normal'}
                 />
                 {f.error ? (
-                  <p className="error" role="alert">
-                    {f.name}: {f.error}
-                  </p>
+                  <div className="file-error-row">
+                    <p className="error" role="alert">
+                      {f.name}: {f.error}
+                    </p>
+                    {f.retryable ? (
+                      <button
+                        type="button"
+                        onClick={() => retry(f.id)}
+                        aria-label={`Retry ${f.name}`}
+                      >
+                        Retry
+                      </button>
+                    ) : null}
+                  </div>
                 ) : null}
               </li>
             ))}
@@ -144,7 +174,13 @@ export function UploadPage({ deps }: { deps?: UploadDeps }) {
               </a>
             ) : null}
             {finished ? (
-              <button type="button" onClick={() => dispatch({ type: 'clear-finished' })}>
+              <button
+                type="button"
+                onClick={() => {
+                  chosenFiles.current.clear();
+                  dispatch({ type: 'clear-finished' });
+                }}
+              >
                 Clear list
               </button>
             ) : null}

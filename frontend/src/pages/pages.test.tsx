@@ -3,6 +3,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
+import { ApiError } from '../api/client';
 import { App } from '../App';
 import { fakeApi } from '../testing/fakeApi';
 import { renderPage } from '../testing/render';
@@ -163,6 +164,31 @@ describe('upload page', () => {
     const after = new Event('beforeunload', { cancelable: true });
     window.dispatchEvent(after);
     expect(after.defaultPrevented).toBe(false);
+  });
+
+  it('retries a failed upload, but offers no retry for a non-JPEG', async () => {
+    const fake = fakeApi();
+    let calls = 0;
+    const put = vi.fn<PutFn>(async (_u, body, _h, onProgress) => {
+      if (++calls === 1) throw new ApiError(0, 'network', 'the upload connection failed');
+      onProgress(body.size);
+      return { etag: null };
+    });
+    renderPage(<UploadPage deps={{ put }} />, fake);
+    const user = userEvent.setup({ applyAccept: false });
+    await user.upload(screen.getByLabelText('Choose photos'), [
+      new File([JPEG], 'flaky.jpg', { type: 'image/jpeg' }),
+    ]);
+    expect(await screen.findByRole('alert')).toHaveTextContent('the upload connection failed');
+    await user.click(screen.getByRole('button', { name: 'Retry flaky.jpg' }));
+    await waitFor(() => expect(screen.getByText(/1 of 1 uploaded/)).toBeInTheDocument());
+    expect(screen.queryByRole('alert')).toBeNull();
+
+    await user.upload(screen.getByLabelText('Choose photos'), [
+      new File([PNG], 'fake.jpg', { type: 'image/jpeg' }),
+    ]);
+    expect(await screen.findByRole('alert')).toHaveTextContent('Not a JPEG');
+    expect(screen.queryByRole('button', { name: 'Retry fake.jpg' })).toBeNull();
   });
 
   it("shows the server's refusal next to the file", async () => {

@@ -69,6 +69,20 @@ describe('uploadReducer and totals', () => {
     expect(s[1]).toMatchObject({ status: 'done', key: 'photos/b.jpg' });
   });
 
+  it('puts a failed file back in the queue on retry, unless retrying cannot help', () => {
+    const s = run([
+      add,
+      { type: 'start', id: 'a' },
+      { type: 'progress', id: 'a', loaded: 600 },
+      { type: 'fail', id: 'a', error: 'network' },
+      { type: 'fail', id: 'b', error: 'Not a JPEG', retryable: false },
+      { type: 'retry', id: 'a' },
+      { type: 'retry', id: 'b' },
+    ]);
+    expect(s[0]).toMatchObject({ status: 'queued', loaded: 0, error: undefined });
+    expect(s[1]).toMatchObject({ status: 'error', error: 'Not a JPEG', retryable: false });
+  });
+
   it('counts an empty file that finished as 100%', () => {
     const s = run([
       { type: 'add', files: [{ id: 'z', name: 'z.jpg', size: 0 }] },

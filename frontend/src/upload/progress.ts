@@ -11,6 +11,8 @@ export interface FileEntry {
   loaded: number;
   status: FileStatus;
   error?: string;
+  /** False when sending the same file again cannot help (e.g. it is not a JPEG). */
+  retryable?: boolean;
   key?: string;
 }
 
@@ -19,7 +21,8 @@ export type UploadAction =
   | { type: 'start'; id: string }
   | { type: 'progress'; id: string; loaded: number }
   | { type: 'done'; id: string; key: string }
-  | { type: 'fail'; id: string; error: string }
+  | { type: 'fail'; id: string; error: string; retryable?: boolean }
+  | { type: 'retry'; id: string }
   | { type: 'clear-finished' };
 
 function update(list: FileEntry[], id: string, f: (e: FileEntry) => FileEntry): FileEntry[] {
@@ -49,7 +52,18 @@ export function uploadReducer(state: FileEntry[], action: UploadAction): FileEnt
         key: action.key,
       }));
     case 'fail':
-      return update(state, action.id, (e) => ({ ...e, status: 'error', error: action.error }));
+      return update(state, action.id, (e) => ({
+        ...e,
+        status: 'error',
+        error: action.error,
+        retryable: action.retryable ?? true,
+      }));
+    case 'retry':
+      return update(state, action.id, (e) =>
+        e.status === 'error' && e.retryable !== false
+          ? { ...e, status: 'queued', loaded: 0, error: undefined, retryable: undefined }
+          : e,
+      );
     case 'clear-finished':
       return state.filter((e) => e.status === 'queued' || e.status === 'uploading');
   }
