@@ -27,6 +27,9 @@ pub enum EngineError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The input is over the 256 KiB payload limit.
+    #[error("execution input is {0} bytes; the limit is 262144")]
+    InputTooLarge(usize),
     /// Execution names may use letters, digits, `-` and `_` (1–80 characters).
     #[error("invalid execution name '{0}': use 1-80 letters, digits, '-' or '_'")]
     InvalidName(String),
@@ -90,6 +93,10 @@ impl Engine {
     ) -> Result<String, EngineError> {
         validate_definition(definition).map_err(EngineError::InvalidDefinition)?;
         let parsed = Definition::parse(definition)?;
+        let size = input.to_string().len();
+        if size > crate::interp::MAX_PAYLOAD_BYTES {
+            return Err(EngineError::InputTooLarge(size));
+        }
         let name = name.map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_string);
         if !valid_name(&name) {
             return Err(EngineError::InvalidName(name));

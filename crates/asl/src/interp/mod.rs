@@ -20,6 +20,7 @@ use futures::future::BoxFuture;
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
 
+pub use io::MAX_PAYLOAD_BYTES;
 pub use state::Transition;
 
 /// Variables visible to a graph run (`$name`).
