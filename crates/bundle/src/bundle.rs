@@ -73,6 +73,12 @@ pub struct PartSummary {
     pub photos: u64,
 }
 
+/// Where an entry's bytes come from.
+enum Source<'a, R> {
+    Reader(R),
+    Bytes(&'a [u8]),
+}
+
 struct OpenPart<W> {
     part: u32,
     zip: ZipWriter<W>,
@@ -140,6 +146,21 @@ impl<P: PartSinks> BundleWriter<P> {
         photo: &PhotoMeta,
         reader: R,
     ) -> Result<AddedPhoto> {
+        self.add_from(photo, Source::Reader(reader)).await
+    }
+
+    /// Like [`BundleWriter::add`], from bytes already in memory or mapped (e.g. a
+    /// memory-mapped file): written straight from `bytes`, without the copy through
+    /// the writer's buffer.
+    pub async fn add_bytes(&mut self, photo: &PhotoMeta, bytes: &[u8]) -> Result<AddedPhoto> {
+        self.add_from(photo, Source::<&[u8]>::Bytes(bytes)).await
+    }
+
+    async fn add_from<R: AsyncRead + Unpin>(
+        &mut self,
+        photo: &PhotoMeta,
+        source: Source<'_, R>,
+    ) -> Result<AddedPhoto> {
         if self.poisoned {
             return Err(BundleError::Poisoned);
         }
@@ -170,7 +191,14 @@ impl<P: PartSinks> BundleWriter<P> {
             crc32: photo.crc32,
             modified: photo.modified,
         };
-        part.zip.add_entry(&name, header, reader).await?;
+        match source {
+            Source::Reader(reader) => part.zip.add_entry(&name, header, reader).await?,
+            Source::Bytes(bytes) => {
+                let mut entry = part.zip.begin_entry(&name, header)?;
+                entry.write(bytes).await?;
+                entry.finish().await?;
+            }
+        }
         part.manifest.append(&row).await?;
         part.photos += 1;
         let added = AddedPhoto {

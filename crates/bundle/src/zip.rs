@@ -11,6 +11,7 @@ use crate::error::{BundleError, Result};
 use crate::meta::ModTime;
 use crate::name::EntryName;
 use crate::record::{self, EntryRecord};
+use std::io::{self, IoSlice};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 /// Copy buffer size: large enough that per-read overheads vanish next to the copy.
@@ -73,8 +74,26 @@ impl<W: AsyncWrite + Unpin> ZipWriter<W> {
         &mut self,
         name: &EntryName,
         header: EntryHeader,
-        reader: R,
+        mut reader: R,
     ) -> Result<()> {
+        let mut buf = std::mem::take(&mut self.buf);
+        let mut entry = self.begin_entry(name, header)?;
+        let result = match fill_from(&mut entry, &mut buf, &mut reader).await {
+            Ok(()) => entry.finish().await,
+            Err(e) => Err(e),
+        };
+        self.buf = buf;
+        result
+    }
+
+    /// Starts an entry whose bytes the caller pushes with [`EntryWriter::write`];
+    /// the same checks apply at [`EntryWriter::finish`]. An entry writer dropped
+    /// unfinished leaves this writer spent.
+    pub fn begin_entry(
+        &mut self,
+        name: &EntryName,
+        header: EntryHeader,
+    ) -> Result<EntryWriter<'_, W>> {
         if self.poisoned {
             return Err(BundleError::Poisoned);
         }
@@ -86,19 +105,19 @@ impl<W: AsyncWrite + Unpin> ZipWriter<W> {
             modified: header.modified,
             offset: self.offset,
         };
-        let mut local = Vec::with_capacity(record::local_header_len(rec.name, rec.size) as usize);
-        record::local_header(&mut local, &rec);
-        self.sink
-            .write_all(&local)
-            .await
-            .map_err(BundleError::Write)?;
-        copy_verified(&mut self.sink, &mut self.buf, name.as_str(), header, reader).await?;
-        self.offset += local.len() as u64 + header.size;
-        record::central_header(&mut self.central, &rec);
-        self.entries += 1;
-        self.poisoned = false;
-        tracing::trace!(name = rec.name, size = rec.size, "zip entry written");
-        Ok(())
+        let mut head = Vec::with_capacity(record::local_header_len(rec.name, rec.size) as usize);
+        record::local_header(&mut head, &rec);
+        let mut central = Vec::new();
+        record::central_header(&mut central, &rec);
+        Ok(EntryWriter {
+            zip: self,
+            name: name.as_str().to_owned(),
+            header,
+            head,
+            central,
+            remaining: header.size,
+            hasher: crc32fast::Hasher::new(),
+        })
     }
 
     /// Writes the central directory and end records, flushes and shuts the sink down;
@@ -124,56 +143,151 @@ impl<W: AsyncWrite + Unpin> ZipWriter<W> {
     }
 }
 
-/// Copies exactly `header.size` bytes from `reader` to `sink`, then checks that the
-/// reader has nothing more and that the CRC-32 matches.
-async fn copy_verified<W, R>(
-    sink: &mut W,
+/// Reads the entry's declared bytes through `buf` into `entry`, the local header
+/// riding with the first chunk (one write, not two), then checks the reader is done.
+async fn fill_from<W, R>(
+    entry: &mut EntryWriter<'_, W>,
     buf: &mut [u8],
-    name: &str,
-    header: EntryHeader,
-    mut reader: R,
+    reader: &mut R,
 ) -> Result<()>
 where
     W: AsyncWrite + Unpin,
     R: AsyncRead + Unpin,
 {
+    let head = std::mem::take(&mut entry.head);
+    buf[..head.len()].copy_from_slice(&head);
+    let (mut filled, mut skip) = (head.len(), head.len());
+    let name = entry.name.clone();
     let read_err = |source| BundleError::Read {
-        name: name.to_owned(),
+        name: name.clone(),
         source,
     };
-    let mut hasher = crc32fast::Hasher::new();
-    let mut remaining = header.size;
-    while remaining > 0 {
-        let want = buf
-            .len()
-            .min(usize::try_from(remaining).unwrap_or(usize::MAX));
-        let n = reader.read(&mut buf[..want]).await.map_err(read_err)?;
+    loop {
+        let unread = entry.remaining - (filled - skip) as u64;
+        if unread == 0 {
+            break;
+        }
+        if filled == buf.len() {
+            entry.write_data(&buf[..filled], skip).await?;
+            (filled, skip) = (0, 0);
+            continue;
+        }
+        let room = unread.min((buf.len() - filled) as u64) as usize;
+        let n = reader
+            .read(&mut buf[filled..filled + room])
+            .await
+            .map_err(read_err)?;
         if n == 0 {
             return Err(BundleError::SizeMismatch {
-                name: name.to_owned(),
-                declared: header.size,
-                actual: header.size - remaining,
+                name: entry.name.clone(),
+                declared: entry.header.size,
+                actual: entry.header.size - unread,
             });
         }
-        hasher.update(&buf[..n]);
-        sink.write_all(&buf[..n])
+        filled += n;
+    }
+    let mut probe = [0u8; 1];
+    if reader.read(&mut probe).await.map_err(read_err)? != 0 {
+        return Err(entry.too_long());
+    }
+    entry.write_data(&buf[..filled], skip).await
+}
+
+/// One entry being written by pushing its bytes (see [`ZipWriter::begin_entry`]).
+pub struct EntryWriter<'a, W> {
+    zip: &'a mut ZipWriter<W>,
+    name: String,
+    header: EntryHeader,
+    /// The local header, until it is written.
+    head: Vec<u8>,
+    central: Vec<u8>,
+    remaining: u64,
+    hasher: crc32fast::Hasher,
+}
+
+impl<W: AsyncWrite + Unpin> EntryWriter<'_, W> {
+    /// Appends `chunk` to the entry's bytes.
+    pub async fn write(&mut self, chunk: &[u8]) -> Result<()> {
+        if self.head.is_empty() {
+            return self.write_data(chunk, 0).await;
+        }
+        if chunk.len() as u64 > self.remaining {
+            return Err(self.too_long());
+        }
+        // The local header goes out with the first chunk (one writev where the sink can).
+        let head = std::mem::take(&mut self.head);
+        self.hasher.update(chunk);
+        let mut slices = [IoSlice::new(&head), IoSlice::new(chunk)];
+        let mut pending = &mut slices[..];
+        while !pending.is_empty() {
+            let n = self
+                .zip
+                .sink
+                .write_vectored(pending)
+                .await
+                .map_err(BundleError::Write)?;
+            if n == 0 {
+                return Err(BundleError::Write(io::ErrorKind::WriteZero.into()));
+            }
+            IoSlice::advance_slices(&mut pending, n);
+        }
+        self.zip.offset += (head.len() + chunk.len()) as u64;
+        self.remaining -= chunk.len() as u64;
+        Ok(())
+    }
+
+    /// Writes `bytes`, of which the first `skip` are header, not entry data.
+    async fn write_data(&mut self, bytes: &[u8], skip: usize) -> Result<()> {
+        let data = &bytes[skip..];
+        if data.len() as u64 > self.remaining {
+            return Err(self.too_long());
+        }
+        self.hasher.update(data);
+        self.zip
+            .sink
+            .write_all(bytes)
             .await
             .map_err(BundleError::Write)?;
-        remaining -= n as u64;
+        self.zip.offset += bytes.len() as u64;
+        self.remaining -= data.len() as u64;
+        Ok(())
     }
-    if reader.read(&mut buf[..1]).await.map_err(read_err)? != 0 {
-        return Err(BundleError::TooLong {
-            name: name.to_owned(),
-            declared: header.size,
-        });
+
+    fn too_long(&self) -> BundleError {
+        BundleError::TooLong {
+            name: self.name.clone(),
+            declared: self.header.size,
+        }
     }
-    let actual = hasher.finalize();
-    if actual != header.crc32 {
-        return Err(BundleError::CrcMismatch {
-            name: name.to_owned(),
-            declared: header.crc32,
-            actual,
-        });
+
+    /// Ends the entry: every declared byte must have come, with the declared CRC-32.
+    pub async fn finish(mut self) -> Result<()> {
+        if !self.head.is_empty() {
+            self.write(&[]).await?;
+        }
+        if self.remaining > 0 {
+            return Err(BundleError::SizeMismatch {
+                name: self.name,
+                declared: self.header.size,
+                actual: self.header.size - self.remaining,
+            });
+        }
+        let actual = self.hasher.clone().finalize();
+        if actual != self.header.crc32 {
+            return Err(BundleError::CrcMismatch {
+                name: self.name,
+                declared: self.header.crc32,
+                actual,
+            });
+        }
+        self.zip.central.extend_from_slice(&self.central);
+        self.zip.entries += 1;
+        self.zip.poisoned = false;
+        tracing::trace!(
+            name = self.name,
+            size = self.header.size,
+            "zip entry written"
+        );
+        Ok(())
     }
-    Ok(())
 }
