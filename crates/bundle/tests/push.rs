@@ -119,3 +119,63 @@ async fn pushed_entries_are_checked() {
     drop(zip.begin_entry(&name, header(&a)).unwrap());
     assert!(matches!(zip.finish().await, Err(BundleError::Poisoned)));
 }
+
+/// A reader that hands out at most `step` bytes a read, as sockets do.
+struct Trickle<'a> {
+    bytes: &'a [u8],
+    step: usize,
+}
+
+impl tokio::io::AsyncRead for Trickle<'_> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let n = self.step.min(buf.remaining()).min(self.bytes.len());
+        buf.put_slice(&self.bytes[..n]);
+        self.bytes = &self.bytes[n..];
+        std::task::Poll::Ready(Ok(()))
+    }
+}
+
+#[tokio::test]
+async fn short_reads_fill_the_buffer_across_chunks() {
+    // 1.3 MB in reads of 999 bytes: several buffer-fulls, a partial last one.
+    let a = noise(1_300_000, 5);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("trickle.zip");
+    let mut zip = ZipWriter::new(tokio::fs::File::create(&path).await.unwrap());
+    let name = EntryName::parse("a.jpg").unwrap();
+    zip.add_entry(
+        &name,
+        header(&a),
+        Trickle {
+            bytes: &a,
+            step: 999,
+        },
+    )
+    .await
+    .unwrap();
+    let b = noise(10, 6);
+    zip.add_entry(
+        &EntryName::parse("b.jpg").unwrap(),
+        header(&b),
+        Trickle { bytes: &b, step: 3 },
+    )
+    .await
+    .unwrap();
+    zip.finish().await.unwrap();
+    let expected = BTreeMap::from([("a.jpg".to_owned(), a), ("b.jpg".to_owned(), b)]);
+    let scratch = tempfile::tempdir().unwrap();
+    if have("python3", &["-c", "import zipfile"], "python3") {
+        run(std::process::Command::new("python3")
+            .arg(tools_dir().join("zipfile_extract.py"))
+            .arg(&path)
+            .arg(scratch.path()));
+        assert!(
+            read_dir(scratch.path()) == expected,
+            "trickled entries differ"
+        );
+    }
+}
