@@ -15,12 +15,12 @@
 //! entries (streaming readers reject them), and has no way to pass a known size and
 //! CRC; `write_entry_whole` takes the whole entry as a `&[u8]`, i.e. buffered in
 //! memory. The records needed here are few and documented in PKWARE's APPNOTE, so
-//! this crate writes them itself ([`record`]-level code is ~200 lines).
+//! this crate writes them itself (the record encoding is ~200 lines).
 //!
 //! Memory: a 512 KiB copy buffer (plus a page and 256 bytes so the data stays
 //! page-aligned with the local header just before it) and a 64 KiB manifest write
 //! buffer, plus what grows per entry: the encoded central directory record (46 bytes
-//! + name, + up to 28 for zip64, kept until the part is finished) and 16 bytes of
+//! plus the name, plus up to 28 for zip64, kept until the part is finished) and 16 bytes of
 //! name-uniqueness hash: about 100 bytes an entry for typical names, ~0.7 MB for
 //! 7,000 photos. The manifest rows go to a temporary file, not memory. Measured by
 //! `pam bench bundle`: peak RSS 4–6 MiB for a 1 GiB bundle of ~7,000 photos.
