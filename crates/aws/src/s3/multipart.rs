@@ -110,12 +110,52 @@ impl S3Store {
             .content_length(size as i64)
             .body(body)
             .send()
-            .await
-            .map_err(|e| store_err(e, Target::upload(bucket, key, &upload.0)))?;
+            .await;
+        let out = match out {
+            Ok(out) => out,
+            Err(e) => {
+                let err = store_err(e, Target::upload(bucket, key, &upload.0));
+                return Err(self.explain_part_failure(bucket, key, upload, err).await);
+            }
+        };
         Ok(CompletedPart {
             part_number,
             etag: out.e_tag().unwrap_or_default().to_owned(),
         })
+    }
+
+    /// A part sent to an upload that was completed or aborted must be `NoSuchUpload`;
+    /// some S3 implementations (moto) fail such a part with a bare 500, so an
+    /// unnamed failure is checked with ListParts before it is reported.
+    async fn explain_part_failure(
+        &self,
+        bucket: &BucketName,
+        key: &ObjectKey,
+        upload: &UploadId,
+        err: StoreError,
+    ) -> StoreError {
+        if !matches!(
+            err,
+            StoreError::Transient { .. } | StoreError::Backend { .. }
+        ) {
+            return err;
+        }
+        let listed = self
+            .client
+            .list_parts()
+            .bucket(bucket.as_str())
+            .key(key.as_str())
+            .upload_id(&upload.0)
+            .max_parts(1)
+            .send()
+            .await;
+        match listed {
+            Err(e) => match store_err(e, Target::upload(bucket, key, &upload.0)) {
+                gone @ StoreError::NoSuchUpload { .. } => gone,
+                _ => err,
+            },
+            Ok(_) => err,
+        }
     }
 
     pub(super) async fn complete_upload(
