@@ -163,7 +163,7 @@ fn jsonata_rule(cx: &mut Ctx, loc: &str, field: &str, rule: &Map<String, Value>)
     if !rule.contains_key("Condition") {
         cx.report(
             loc,
-            &join(field, "Condition"),
+            join(field, "Condition"),
             "missing: a JSONata Choice rule needs a Condition",
         );
     }
@@ -222,12 +222,12 @@ fn jsonpath_rule(cx: &mut Ctx, loc: &str, field: &str, rule: &Map<String, Value>
         ),
         Some(_) if !operators.is_empty() => cx.report(
             loc,
-            &join(field, "Variable"),
+            join(field, "Variable"),
             "is not used beside And/Or/Not; put Variable in the nested rules",
         ),
         None if compares => cx.report(
             loc,
-            &join(field, "Variable"),
+            join(field, "Variable"),
             "missing: a comparison rule needs a Variable naming the value to compare",
         ),
         _ => {}
