@@ -4,7 +4,9 @@
 
 use async_trait::async_trait;
 use pam_core::Label;
-use pam_core::ports::labeler::{DetectLabelsOutput, DetectLabelsRequest, DetectedLabel, LabelParent, Labeler, LabelerError};
+use pam_core::ports::labeler::{
+    DetectLabelsOutput, DetectLabelsRequest, DetectedLabel, LabelParent, Labeler, LabelerError,
+};
 use pam_core::ports::store::{PhotoStore, PhotoStoreExt, StoreError};
 use std::sync::Arc;
 
@@ -21,7 +23,11 @@ pub struct ModelLabeler {
 
 impl ModelLabeler {
     /// Wraps a loaded model; `version` is reported as `LabelModelVersion`.
-    pub fn new(store: Arc<dyn PhotoStore>, model: Arc<pam_labeler::Labeler>, version: impl Into<String>) -> Self {
+    pub fn new(
+        store: Arc<dyn PhotoStore>,
+        model: Arc<pam_labeler::Labeler>,
+        version: impl Into<String>,
+    ) -> Self {
         Self {
             store,
             model,
@@ -31,12 +37,16 @@ impl ModelLabeler {
 }
 
 fn label(name: &str) -> Result<Label, LabelerError> {
-    Label::parse(name).map_err(|e| LabelerError::Backend(format!("model produced label {name:?}: {e}").into()))
+    Label::parse(name)
+        .map_err(|e| LabelerError::Backend(format!("model produced label {name:?}: {e}").into()))
 }
 
 #[async_trait]
 impl Labeler for ModelLabeler {
-    async fn detect_labels(&self, request: &DetectLabelsRequest) -> Result<DetectLabelsOutput, LabelerError> {
+    async fn detect_labels(
+        &self,
+        request: &DetectLabelsRequest,
+    ) -> Result<DetectLabelsOutput, LabelerError> {
         let (bucket, key) = (&request.bucket, &request.key);
         let head = self.store.head(bucket, key).await.map_err(|e| match e {
             StoreError::NotFound { .. } => LabelerError::NotFound {
@@ -51,15 +61,21 @@ impl Labeler for ModelLabeler {
                 max: MAX_IMAGE_BYTES,
             });
         }
-        let bytes = self.store.get_bytes(bucket, key).await.map_err(|e| match e {
-            StoreError::InvalidObjectState { reason, .. } => LabelerError::InvalidObjectState(reason),
-            StoreError::NotFound { .. } => LabelerError::NotFound {
-                bucket: bucket.clone(),
-                key: key.clone(),
-            },
-            StoreError::Transient { .. } => LabelerError::Transient(Box::new(e)),
-            other => LabelerError::Backend(Box::new(other)),
-        })?;
+        let bytes = self
+            .store
+            .get_bytes(bucket, key)
+            .await
+            .map_err(|e| match e {
+                StoreError::InvalidObjectState { reason, .. } => {
+                    LabelerError::InvalidObjectState(reason)
+                }
+                StoreError::NotFound { .. } => LabelerError::NotFound {
+                    bucket: bucket.clone(),
+                    key: key.clone(),
+                },
+                StoreError::Transient { .. } => LabelerError::Transient(Box::new(e)),
+                other => LabelerError::Backend(Box::new(other)),
+            })?;
         let model = self.model.clone();
         let detection = tokio::task::spawn_blocking(move || model.detect(&bytes))
             .await
@@ -67,13 +83,20 @@ impl Labeler for ModelLabeler {
             .map_err(|e| match e {
                 pam_labeler::LabelerError::NotJpeg
                 | pam_labeler::LabelerError::CorruptJpeg { .. }
-                | pam_labeler::LabelerError::UnsupportedJpeg { .. } => LabelerError::InvalidImage(e.to_string()),
+                | pam_labeler::LabelerError::UnsupportedJpeg { .. } => {
+                    LabelerError::InvalidImage(e.to_string())
+                }
                 other => LabelerError::Backend(Box::new(other)),
             })?;
         let min = request.min_confidence.unwrap_or(0.0);
         let max = request.max_labels.map_or(usize::MAX, |m| m as usize);
         let mut labels = Vec::new();
-        for found in detection.labels.iter().filter(|l| l.confidence >= min).take(max) {
+        for found in detection
+            .labels
+            .iter()
+            .filter(|l| l.confidence >= min)
+            .take(max)
+        {
             labels.push(DetectedLabel {
                 name: label(&found.name)?,
                 confidence: found.confidence.clamp(0.0, 100.0),

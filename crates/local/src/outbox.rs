@@ -110,7 +110,9 @@ impl LabellingRule {
 
     /// The rule for photos in one bucket.
     pub fn for_bucket(bucket: BucketName) -> Self {
-        Self { bucket: Some(bucket) }
+        Self {
+            bucket: Some(bucket),
+        }
     }
 
     /// Whether `event` starts labelling.
@@ -185,7 +187,11 @@ impl Outbox {
     }
 
     /// All events after `after_id`, delivered or not, oldest first.
-    pub async fn events(&self, after_id: i64, limit: u32) -> Result<Vec<ObjectCreated>, OutboxError> {
+    pub async fn events(
+        &self,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<Vec<ObjectCreated>, OutboxError> {
         self.query(
             "SELECT id, bucket, key, size, etag, reason, event_time FROM outbox WHERE id > ?1 ORDER BY id LIMIT ?2",
             vec![after_id.into(), i64::from(limit).into()],
@@ -203,12 +209,18 @@ impl Outbox {
                 let mut stmt = conn.prepare_cached(sql)?;
                 let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
                     let conv = |e: String| {
-                        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
+                        rusqlite::Error::FromSqlConversionFailure(
+                            0,
+                            rusqlite::types::Type::Text,
+                            e.into(),
+                        )
                     };
                     Ok(ObjectCreated {
                         id: r.get(0)?,
-                        bucket: BucketName::parse(r.get::<_, String>(1)?).map_err(|e| conv(e.to_string()))?,
-                        key: ObjectKey::parse(r.get::<_, String>(2)?).map_err(|e| conv(e.to_string()))?,
+                        bucket: BucketName::parse(r.get::<_, String>(1)?)
+                            .map_err(|e| conv(e.to_string()))?,
+                        key: ObjectKey::parse(r.get::<_, String>(2)?)
+                            .map_err(|e| conv(e.to_string()))?,
                         size: r.get::<_, i64>(3)? as u64,
                         etag: r.get(4)?,
                         reason: r.get(5)?,
@@ -225,9 +237,11 @@ impl Outbox {
     pub async fn pending_count(&self) -> Result<u64, OutboxError> {
         self.db
             .call(|conn| {
-                conn.query_row("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL", [], |r| {
-                    r.get::<_, i64>(0)
-                })
+                conn.query_row(
+                    "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL",
+                    [],
+                    |r| r.get::<_, i64>(0),
+                )
             })
             .await
             .map(|n| n as u64)
@@ -263,7 +277,11 @@ impl Outbox {
     }
 
     /// Delivers every due event once: matching ones to `handler`, the rest skipped.
-    pub async fn dispatch_due(&self, rule: &LabellingRule, handler: &dyn EventHandler) -> Result<DispatchReport, OutboxError> {
+    pub async fn dispatch_due(
+        &self,
+        rule: &LabellingRule,
+        handler: &dyn EventHandler,
+    ) -> Result<DispatchReport, OutboxError> {
         let mut report = DispatchReport::default();
         loop {
             let batch = self.due(BATCH).await?;

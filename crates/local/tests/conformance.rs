@@ -24,13 +24,17 @@ const TEST_MIN_PART: u64 = 64 * 1024;
 
 async fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap()));
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap(),
+    ));
     let config = LocalStoreConfig {
         restore_delays: RestoreDelays::local_defaults(),
         min_part_size: TEST_MIN_PART,
         clock: clock.clone(),
     };
-    let store = LocalStore::open(&dir.path().join("store"), config).await.unwrap();
+    let store = LocalStore::open(&dir.path().join("store"), config)
+        .await
+        .unwrap();
     let bucket = BucketName::parse("pam-photos").unwrap();
     store.create_bucket(&bucket).await.unwrap();
     let scratch = dir.path().join("scratch");
@@ -84,7 +88,9 @@ async fn store_multipart() {
 #[tokio::test]
 async fn store_multipart_with_s3_part_size() {
     let dir = tempfile::tempdir().unwrap();
-    let store = LocalStore::open(dir.path(), LocalStoreConfig::default()).await.unwrap();
+    let store = LocalStore::open(dir.path(), LocalStoreConfig::default())
+        .await
+        .unwrap();
     let bucket = BucketName::parse("pam-work").unwrap();
     store.create_bucket(&bucket).await.unwrap();
     let min = pam_core::ports::store::MIN_PART_SIZE;
@@ -103,7 +109,9 @@ async fn store_archive_and_restore() {
 
 async fn index() -> (tempfile::TempDir, SqliteIndex) {
     let dir = tempfile::tempdir().unwrap();
-    let index = SqliteIndex::open(&dir.path().join("index.sqlite")).await.unwrap();
+    let index = SqliteIndex::open(&dir.path().join("index.sqlite"))
+        .await
+        .unwrap();
     (dir, index)
 }
 

@@ -7,7 +7,9 @@ use chrono::{Duration, TimeZone, Utc};
 use pam_core::clock::ManualClock;
 use pam_core::ports::store::{BoxError, PhotoStoreExt};
 use pam_core::{BucketName, ObjectKey};
-use pam_local::{DispatchReport, EventHandler, LabellingRule, LocalStore, LocalStoreConfig, ObjectCreated};
+use pam_local::{
+    DispatchReport, EventHandler, LabellingRule, LocalStore, LocalStoreConfig, ObjectCreated,
+};
 use std::sync::{Arc, Mutex};
 
 struct Recorder {
@@ -38,18 +40,38 @@ fn config(clock: Arc<ManualClock>) -> LocalStoreConfig {
 #[tokio::test]
 async fn events_survive_a_restart_and_are_delivered_at_least_once() {
     let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 5, 1, 8, 0, 0).unwrap()));
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 5, 1, 8, 0, 0).unwrap(),
+    ));
     let bucket = BucketName::parse("pam-photos").unwrap();
     {
-        let store = LocalStore::open(dir.path(), config(clock.clone())).await.unwrap();
+        let store = LocalStore::open(dir.path(), config(clock.clone()))
+            .await
+            .unwrap();
         store.create_bucket(&bucket).await.unwrap();
-        for key in ["photos/a.jpg", "photos/B.JPEG", "photos/c.Jpg", "photos/d.png", "other/e.jpg", "photos/f.jpg"] {
-            store.put_bytes(&bucket, &ObjectKey::parse(key).unwrap(), b"x".to_vec()).await.unwrap();
+        for key in [
+            "photos/a.jpg",
+            "photos/B.JPEG",
+            "photos/c.Jpg",
+            "photos/d.png",
+            "other/e.jpg",
+            "photos/f.jpg",
+        ] {
+            store
+                .put_bytes(&bucket, &ObjectKey::parse(key).unwrap(), b"x".to_vec())
+                .await
+                .unwrap();
         }
         // Dropped without dispatching: the "crash".
     }
-    let store = LocalStore::open(dir.path(), config(clock.clone())).await.unwrap();
-    assert_eq!(store.outbox().pending_count().await.unwrap(), 6, "nothing was lost");
+    let store = LocalStore::open(dir.path(), config(clock.clone()))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.outbox().pending_count().await.unwrap(),
+        6,
+        "nothing was lost"
+    );
 
     let handler = Recorder {
         seen: Mutex::new(vec![]),
@@ -65,22 +87,40 @@ async fn events_survive_a_restart_and_are_delivered_at_least_once() {
             failed: 1
         }
     );
-    assert_eq!(store.outbox().pending_count().await.unwrap(), 1, "the failed event stays pending");
+    assert_eq!(
+        store.outbox().pending_count().await.unwrap(),
+        1,
+        "the failed event stays pending"
+    );
     let early = store.outbox().dispatch_due(&rule, &handler).await.unwrap();
-    assert_eq!(early, DispatchReport::default(), "not retried before its backoff");
+    assert_eq!(
+        early,
+        DispatchReport::default(),
+        "not retried before its backoff"
+    );
 
     clock.advance(Duration::seconds(2));
     let retry = store.outbox().dispatch_due(&rule, &handler).await.unwrap();
     assert_eq!(retry.delivered, 1);
     assert_eq!(store.outbox().pending_count().await.unwrap(), 0);
     let seen = handler.seen.lock().unwrap().clone();
-    assert_eq!(seen, ["photos/a.jpg", "photos/B.JPEG", "photos/f.jpg", "photos/c.Jpg"]);
+    assert_eq!(
+        seen,
+        [
+            "photos/a.jpg",
+            "photos/B.JPEG",
+            "photos/f.jpg",
+            "photos/c.Jpg"
+        ]
+    );
 }
 
 #[tokio::test]
 async fn events_have_eventbridge_shape_and_run_wakes_on_writes() {
     let dir = tempfile::tempdir().unwrap();
-    let store = LocalStore::open(dir.path(), LocalStoreConfig::default()).await.unwrap();
+    let store = LocalStore::open(dir.path(), LocalStoreConfig::default())
+        .await
+        .unwrap();
     let bucket = BucketName::parse("pam-photos").unwrap();
     store.create_bucket(&bucket).await.unwrap();
 
@@ -97,19 +137,31 @@ async fn events_have_eventbridge_shape_and_run_wakes_on_writes() {
                 let _ = stopped.await;
             };
             outbox
-                .run(LabellingRule::for_bucket(BucketName::parse("pam-photos").unwrap()), handler, std::time::Duration::from_secs(60), shutdown)
+                .run(
+                    LabellingRule::for_bucket(BucketName::parse("pam-photos").unwrap()),
+                    handler,
+                    std::time::Duration::from_secs(60),
+                    shutdown,
+                )
                 .await
         })
     };
     let key = ObjectKey::parse("photos/Beach Day.jpg").unwrap();
-    store.put_bytes(&bucket, &key, b"jpeg".to_vec()).await.unwrap();
+    store
+        .put_bytes(&bucket, &key, b"jpeg".to_vec())
+        .await
+        .unwrap();
     for _ in 0..200 {
         if !handler.seen.lock().unwrap().is_empty() {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
-    assert_eq!(handler.seen.lock().unwrap().clone(), ["photos/Beach Day.jpg"], "a write wakes the dispatcher");
+    assert_eq!(
+        handler.seen.lock().unwrap().clone(),
+        ["photos/Beach Day.jpg"],
+        "a write wakes the dispatcher"
+    );
     stop.send(()).unwrap();
     runner.await.unwrap().unwrap();
 

@@ -39,12 +39,19 @@ fn db_error(e: rusqlite::Error) -> IndexError {
 /// Checks a page request; returns the key to continue after and the page size.
 fn page_bounds(page: &PageRequest) -> Result<(String, u32), IndexError> {
     if !(1..=1000).contains(&page.limit) {
-        return Err(IndexError::InvalidArgument(format!("page size {} is outside 1..=1000", page.limit)));
+        return Err(IndexError::InvalidArgument(format!(
+            "page size {} is outside 1..=1000",
+            page.limit
+        )));
     }
     let after = match &page.after {
         None => String::new(),
         Some(token) => PhotoKey::parse(token.as_str())
-            .map_err(|_| IndexError::InvalidArgument(format!("page token {token:?} is not one this index issued")))?
+            .map_err(|_| {
+                IndexError::InvalidArgument(format!(
+                    "page token {token:?} is not one this index issued"
+                ))
+            })?
             .to_string(),
     };
     Ok((after, page.limit))
@@ -69,13 +76,14 @@ impl SqliteIndex {
     /// Opens the index with a clock for its timestamps.
     pub async fn open_with_clock(path: &Path, clock: Arc<dyn Clock>) -> Result<Self, IndexError> {
         let path = path.to_path_buf();
-        let db = tokio::task::spawn_blocking(move || Db::open(&path, "sqlite-index", schema::SCHEMA))
-            .await
-            .map_err(|e| IndexError::Backend {
-                index: "sqlite-index",
-                source: Box::new(e),
-            })?
-            .map_err(db_error)?;
+        let db =
+            tokio::task::spawn_blocking(move || Db::open(&path, "sqlite-index", schema::SCHEMA))
+                .await
+                .map_err(|e| IndexError::Backend {
+                    index: "sqlite-index",
+                    source: Box::new(e),
+                })?
+                .map_err(db_error)?;
         Ok(Self { db, clock })
     }
 }
@@ -84,7 +92,12 @@ impl SqliteIndex {
 impl LabelIndex for SqliteIndex {
     async fn record_photo(&self, record: &PhotoRecord) -> Result<Recorded, IndexError> {
         let (r, now) = (record.clone(), self.clock.now());
-        match self.db.call(move |c| queries::record_photo(c, &r, now)).await.map_err(db_error)? {
+        match self
+            .db
+            .call(move |c| queries::record_photo(c, &r, now))
+            .await
+            .map_err(db_error)?
+        {
             Ok(outcome) => Ok(outcome),
             Err(Refusal::AlreadyExists(existing)) => Err(IndexError::AlreadyExists {
                 key: record.key.clone(),
@@ -94,9 +107,18 @@ impl LabelIndex for SqliteIndex {
         }
     }
 
-    async fn index_labels(&self, key: &PhotoKey, labels: &[PhotoLabel]) -> Result<Indexed, IndexError> {
+    async fn index_labels(
+        &self,
+        key: &PhotoKey,
+        labels: &[PhotoLabel],
+    ) -> Result<Indexed, IndexError> {
         let (k, l, now) = (key.clone(), labels.to_vec(), self.clock.now());
-        match self.db.call(move |c| queries::index_labels(c, &k, &l, now)).await.map_err(db_error)? {
+        match self
+            .db
+            .call(move |c| queries::index_labels(c, &k, &l, now))
+            .await
+            .map_err(db_error)?
+        {
             Ok(outcome) => {
                 tracing::debug!(%key, ?outcome, labels = labels.len(), "labels indexed");
                 Ok(outcome)
@@ -110,7 +132,10 @@ impl LabelIndex for SqliteIndex {
     }
 
     async fn label_counts(&self) -> Result<Vec<LabelCount>, IndexError> {
-        self.db.call(|c| queries::label_counts(c)).await.map_err(db_error)
+        self.db
+            .call(|c| queries::label_counts(c))
+            .await
+            .map_err(db_error)
     }
 
     async fn photos_matching(
@@ -120,7 +145,9 @@ impl LabelIndex for SqliteIndex {
         page: PageRequest,
     ) -> Result<Page<PhotoKey>, IndexError> {
         if labels.is_empty() {
-            return Err(IndexError::InvalidArgument("at least one label is needed".into()));
+            return Err(IndexError::InvalidArgument(
+                "at least one label is needed".into(),
+            ));
         }
         let (after, limit) = page_bounds(&page)?;
         let wanted = labels.to_vec();
@@ -134,7 +161,10 @@ impl LabelIndex for SqliteIndex {
 
     async fn photo(&self, key: &PhotoKey) -> Result<Option<PhotoEntry>, IndexError> {
         let k = key.clone();
-        self.db.call(move |c| queries::photo(c, &k)).await.map_err(db_error)
+        self.db
+            .call(move |c| queries::photo(c, &k))
+            .await
+            .map_err(db_error)
     }
 
     async fn list_photos(&self, page: PageRequest) -> Result<Page<PhotoEntry>, IndexError> {
@@ -150,7 +180,10 @@ impl LabelIndex for SqliteIndex {
     async fn quarantine(&self, record: &QuarantineRecord) -> Result<(), IndexError> {
         let r = record.clone();
         tracing::info!(key = %record.key, error = %record.error, "photo quarantined");
-        self.db.call(move |c| queries::quarantine(c, &r)).await.map_err(db_error)
+        self.db
+            .call(move |c| queries::quarantine(c, &r))
+            .await
+            .map_err(db_error)
     }
 
     async fn quarantined(&self, page: PageRequest) -> Result<Page<QuarantineRecord>, IndexError> {

@@ -3,7 +3,9 @@
 
 use crate::{parse_store_ts, store_ts};
 use chrono::{DateTime, Utc};
-use pam_core::ports::index::{Indexed, LabelCount, PhotoEntry, PhotoLabel, PhotoRecord, QuarantineRecord, Recorded};
+use pam_core::ports::index::{
+    Indexed, LabelCount, PhotoEntry, PhotoLabel, PhotoRecord, QuarantineRecord, Recorded,
+};
 use pam_core::{Label, MatchMode, PhotoKey, Sha256};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params, params_from_iter};
 use std::collections::BTreeMap;
@@ -18,10 +20,18 @@ fn conv<E: std::fmt::Display>(e: E) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.to_string().into())
 }
 
-pub fn record_photo(conn: &mut Connection, r: &PhotoRecord, now: DateTime<Utc>) -> rusqlite::Result<Result<Recorded, Refusal>> {
+pub fn record_photo(
+    conn: &mut Connection,
+    r: &PhotoRecord,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<Result<Recorded, Refusal>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let same_key: Option<String> = tx
-        .query_row("SELECT sha256 FROM photos WHERE key = ?1", [r.key.as_str()], |row| row.get(0))
+        .query_row(
+            "SELECT sha256 FROM photos WHERE key = ?1",
+            [r.key.as_str()],
+            |row| row.get(0),
+        )
         .optional()?;
     if let Some(sha) = same_key {
         return Ok(if sha == r.sha256.as_str() {
@@ -31,10 +41,16 @@ pub fn record_photo(conn: &mut Connection, r: &PhotoRecord, now: DateTime<Utc>) 
         });
     }
     let same_bytes: Option<String> = tx
-        .query_row("SELECT key FROM photos WHERE sha256 = ?1", [r.sha256.as_str()], |row| row.get(0))
+        .query_row(
+            "SELECT key FROM photos WHERE sha256 = ?1",
+            [r.sha256.as_str()],
+            |row| row.get(0),
+        )
         .optional()?;
     if let Some(existing) = same_bytes {
-        return Ok(Ok(Recorded::DuplicateOf(PhotoKey::parse(existing).map_err(conv)?)));
+        return Ok(Ok(Recorded::DuplicateOf(
+            PhotoKey::parse(existing).map_err(conv)?,
+        )));
     }
     tx.execute(
         "INSERT INTO photos (key, file_name, size, sha256, crc32, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -53,14 +69,20 @@ pub fn index_labels(
     // One entry per name, keeping the highest confidence.
     let mut unique: BTreeMap<&str, &PhotoLabel> = BTreeMap::new();
     for l in labels {
-        let keep = unique.get(l.name.as_str()).is_none_or(|k| k.confidence < l.confidence);
+        let keep = unique
+            .get(l.name.as_str())
+            .is_none_or(|k| k.confidence < l.confidence);
         if keep {
             unique.insert(l.name.as_str(), l);
         }
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let indexed: Option<Option<String>> = tx
-        .query_row("SELECT indexed_at FROM photos WHERE key = ?1", [key.as_str()], |row| row.get(0))
+        .query_row(
+            "SELECT indexed_at FROM photos WHERE key = ?1",
+            [key.as_str()],
+            |row| row.get(0),
+        )
         .optional()?;
     match indexed {
         None => return Ok(Err(Refusal::NotFound)),
@@ -81,13 +103,18 @@ pub fn index_labels(
             )?;
         }
     }
-    tx.execute("UPDATE photos SET indexed_at = ?1 WHERE key = ?2", params![store_ts(now), key.as_str()])?;
+    tx.execute(
+        "UPDATE photos SET indexed_at = ?1 WHERE key = ?2",
+        params![store_ts(now), key.as_str()],
+    )?;
     tx.commit()?;
     Ok(Ok(Indexed::Newly))
 }
 
 pub fn label_counts(conn: &Connection) -> rusqlite::Result<Vec<LabelCount>> {
-    let mut stmt = conn.prepare_cached("SELECT label, count FROM label_counts WHERE count > 0 ORDER BY count DESC, label")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT label, count FROM label_counts WHERE count > 0 ORDER BY count DESC, label",
+    )?;
     let rows = stmt.query_map([], |row| {
         Ok(LabelCount {
             name: Label::parse(row.get::<_, String>(0)?).map_err(conv)?,
@@ -122,11 +149,14 @@ pub fn photos_matching(
             n + 2
         ),
     };
-    let mut args: Vec<rusqlite::types::Value> = names.iter().map(|s| (*s).to_owned().into()).collect();
+    let mut args: Vec<rusqlite::types::Value> =
+        names.iter().map(|s| (*s).to_owned().into()).collect();
     args.push(after.to_owned().into());
     args.push(i64::from(limit).into());
     let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(params_from_iter(args), |row| PhotoKey::parse(row.get::<_, String>(0)?).map_err(conv))?;
+    let rows = stmt.query_map(params_from_iter(args), |row| {
+        PhotoKey::parse(row.get::<_, String>(0)?).map_err(conv)
+    })?;
     rows.collect()
 }
 
@@ -172,10 +202,18 @@ pub fn photo(conn: &Connection, key: &PhotoKey) -> rusqlite::Result<Option<Photo
         return Ok(None);
     };
     let labels = labels_of(conn, record.key.as_str())?;
-    Ok(Some(PhotoEntry { record, indexed_at, labels }))
+    Ok(Some(PhotoEntry {
+        record,
+        indexed_at,
+        labels,
+    }))
 }
 
-pub fn list_photos(conn: &mut Connection, after: &str, limit: u32) -> rusqlite::Result<Vec<PhotoEntry>> {
+pub fn list_photos(
+    conn: &mut Connection,
+    after: &str,
+    limit: u32,
+) -> rusqlite::Result<Vec<PhotoEntry>> {
     // One read transaction, so a page is a consistent snapshot under concurrent writers.
     let tx = conn.transaction()?;
     let photos = {
@@ -188,7 +226,11 @@ pub fn list_photos(conn: &mut Connection, after: &str, limit: u32) -> rusqlite::
     let mut entries = Vec::with_capacity(photos.len());
     for (record, indexed_at) in photos {
         let labels = labels_of(&tx, record.key.as_str())?;
-        entries.push(PhotoEntry { record, indexed_at, labels });
+        entries.push(PhotoEntry {
+            record,
+            indexed_at,
+            labels,
+        });
     }
     tx.commit()?;
     Ok(entries)
@@ -202,8 +244,14 @@ pub fn quarantine(conn: &Connection, r: &QuarantineRecord) -> rusqlite::Result<(
     Ok(())
 }
 
-pub fn quarantined(conn: &Connection, after: &str, limit: u32) -> rusqlite::Result<Vec<QuarantineRecord>> {
-    let mut stmt = conn.prepare_cached("SELECT key, error, reason, at FROM quarantine WHERE key > ?1 ORDER BY key LIMIT ?2")?;
+pub fn quarantined(
+    conn: &Connection,
+    after: &str,
+    limit: u32,
+) -> rusqlite::Result<Vec<QuarantineRecord>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT key, error, reason, at FROM quarantine WHERE key > ?1 ORDER BY key LIMIT ?2",
+    )?;
     let rows = stmt.query_map(params![after, limit], |row| {
         Ok(QuarantineRecord {
             key: PhotoKey::parse(row.get::<_, String>(0)?).map_err(conv)?,

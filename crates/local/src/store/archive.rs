@@ -10,23 +10,19 @@ use pam_core::{ArchiveStatus, BucketName, ObjectKey, StorageClass};
 use rusqlite::TransactionBehavior;
 
 impl LocalStore {
-    /// Saves `row` if the object still has the blob it had when read; a concurrent
-    /// overwrite in between is reported as transient so the caller retries.
-    async fn save_if_unchanged(&self, bucket: &BucketName, row: ObjectRow, expected_blob: String) -> Result<(), StoreError> {
+    /// Saves `row`'s storage state if the object still has the blob it had when read; a
+    /// concurrent overwrite in between is reported as transient so the caller retries.
+    async fn save_if_unchanged(
+        &self,
+        bucket: &BucketName,
+        row: ObjectRow,
+        expected_blob: String,
+    ) -> Result<(), StoreError> {
         let b = bucket.clone();
         let key = row.key.clone();
         let saved = self
             .db
-            .call(move |conn| {
-                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let current = ObjectRow::load(&tx, &b, &row.key)?;
-                if current.map(|c| c.blob) != Some(expected_blob) {
-                    return Ok(false);
-                }
-                row.save(&tx, &b)?;
-                tx.commit()?;
-                Ok(true)
-            })
+            .call(move |conn| row.save_state(conn, &b, &expected_blob))
             .await
             .map_err(db_error)?;
         if saved {
@@ -81,20 +77,49 @@ impl LocalStore {
         key: &ObjectKey,
         request: RestoreRequest,
     ) -> Result<RestoreOutcome, StoreError> {
-        let mut row = self.load_row(bucket, key).await?;
-        let now = self.now();
-        let (record, outcome) =
-            request_restore(&row.state, request, &self.config.restore_delays, now).map_err(|refusal| match refusal {
-                RestoreRefusal::NotArchived(_) => StoreError::InvalidObjectState {
-                    key: key.clone(),
-                    reason: format!("restore is not allowed: {refusal}"),
-                },
-                RestoreRefusal::InProgress => StoreError::RestoreAlreadyInProgress { key: key.clone() },
-                other => StoreError::InvalidArgument(other.to_string()),
-            })?;
-        row.state.restore = Some(record);
-        let blob = row.blob.clone();
-        self.save_if_unchanged(bucket, row, blob).await?;
+        self.require_bucket(bucket).await?;
+        let (b, k, now, delays) = (
+            bucket.clone(),
+            key.clone(),
+            self.now(),
+            self.config.restore_delays,
+        );
+        // One IMMEDIATE transaction: of two concurrent requests, one starts the restore
+        // and the other sees it in progress, as on S3.
+        let decided = self
+            .db
+            .call(move |conn| {
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let Some(mut row) = ObjectRow::load(&tx, &b, &k)? else {
+                    return Ok(Err(None));
+                };
+                match request_restore(&row.state, request, &delays, now) {
+                    Err(refusal) => Ok(Err(Some(refusal))),
+                    Ok((record, outcome)) => {
+                        row.state.restore = Some(record);
+                        let blob = row.blob.clone();
+                        row.save_state(&tx, &b, &blob)?;
+                        tx.commit()?;
+                        Ok(Ok((record, outcome)))
+                    }
+                }
+            })
+            .await
+            .map_err(db_error)?;
+        let (record, outcome) = decided.map_err(|refused| match refused {
+            None => StoreError::NotFound {
+                bucket: bucket.clone(),
+                key: key.clone(),
+            },
+            Some(refusal @ RestoreRefusal::NotArchived(_)) => StoreError::InvalidObjectState {
+                key: key.clone(),
+                reason: format!("restore is not allowed: {refusal}"),
+            },
+            Some(RestoreRefusal::InProgress) => {
+                StoreError::RestoreAlreadyInProgress { key: key.clone() }
+            }
+            Some(other) => StoreError::InvalidArgument(other.to_string()),
+        })?;
         tracing::debug!(%bucket, %key, tier = %request.tier, ready_at = %record.ready_at, ?outcome, "restore requested");
         Ok(outcome)
     }

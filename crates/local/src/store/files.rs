@@ -94,7 +94,9 @@ impl Layout {
 
     /// Streams `source` into a new temp file, fsyncs it, and reports its size and MD5.
     pub async fn write_temp(&self, source: PutSource) -> Result<Written, StoreError> {
-        let path = self.tmp_dir().join(uuid::Uuid::new_v4().simple().to_string());
+        let path = self
+            .tmp_dir()
+            .join(uuid::Uuid::new_v4().simple().to_string());
         let result = write_hashed(&path, source).await;
         if result.is_err() {
             let _ = tokio::fs::remove_file(&path).await;
@@ -123,7 +125,11 @@ impl Layout {
             return Ok(());
         }
         let (src, dest) = (self.blob(bucket, from, blob), self.blob(bucket, to, blob));
-        self.install(&src, &dest).await
+        match self.install(&src, &dest).await {
+            // A concurrent transition of the same object moved it already.
+            Err(_) if !exists(&src).await && exists(&dest).await => Ok(()),
+            other => other,
+        }
     }
 
     /// Opens a blob for reading, looking in the other location too (a crash between a
@@ -178,6 +184,10 @@ async fn write_hashed(path: &Path, source: PutSource) -> Result<(u64, [u8; 16]),
     file.flush().await.map_err(io_error)?;
     file.sync_all().await.map_err(io_error)?;
     Ok((size, hasher.finalize().into()))
+}
+
+async fn exists(path: &Path) -> bool {
+    tokio::fs::try_exists(path).await.unwrap_or(false)
 }
 
 async fn sync_dir(dir: &Path) -> Result<(), StoreError> {

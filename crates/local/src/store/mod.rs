@@ -21,7 +21,6 @@ use restore_model::RestoreDelays;
 use std::path::Path;
 use std::sync::Arc;
 
-
 /// How a [`LocalStore`] behaves.
 #[derive(Debug, Clone)]
 pub struct LocalStoreConfig {
@@ -78,7 +77,9 @@ impl LocalStore {
     pub async fn open(root: &Path, config: LocalStoreConfig) -> Result<Self, StoreError> {
         let layout = files::Layout::new(root);
         for dir in ["buckets", "cold", "uploads", "tmp"] {
-            tokio::fs::create_dir_all(root.join(dir)).await.map_err(io_error)?;
+            tokio::fs::create_dir_all(root.join(dir))
+                .await
+                .map_err(io_error)?;
         }
         let db_path = layout.db_path();
         let schema = format!("{}{}", rows::SCHEMA, outbox::SCHEMA);
@@ -153,7 +154,12 @@ impl PhotoStore for LocalStore {
         self.put_object(bucket, key, source, options).await
     }
 
-    async fn get(&self, bucket: &BucketName, key: &ObjectKey, options: GetOptions) -> Result<GetResult, StoreError> {
+    async fn get(
+        &self,
+        bucket: &BucketName,
+        key: &ObjectKey,
+        options: GetOptions,
+    ) -> Result<GetResult, StoreError> {
         self.get_object(bucket, key, options).await
     }
 
@@ -166,7 +172,11 @@ impl PhotoStore for LocalStore {
         self.delete_object(bucket, key).await
     }
 
-    async fn list(&self, bucket: &BucketName, request: ListRequest) -> Result<ListPage, StoreError> {
+    async fn list(
+        &self,
+        bucket: &BucketName,
+        request: ListRequest,
+    ) -> Result<ListPage, StoreError> {
         self.list_objects(bucket, request).await
     }
 
@@ -174,7 +184,12 @@ impl PhotoStore for LocalStore {
         Ok(self.load_row(bucket, key).await?.tags)
     }
 
-    async fn put_tags(&self, bucket: &BucketName, key: &ObjectKey, tags: Tags) -> Result<(), StoreError> {
+    async fn put_tags(
+        &self,
+        bucket: &BucketName,
+        key: &ObjectKey,
+        tags: Tags,
+    ) -> Result<(), StoreError> {
         self.put_object_tags(bucket, key, tags).await
     }
 
@@ -227,7 +242,12 @@ impl PhotoStore for LocalStore {
         self.complete_upload(bucket, key, upload, parts).await
     }
 
-    async fn abort_multipart(&self, bucket: &BucketName, key: &ObjectKey, upload: &UploadId) -> Result<(), StoreError> {
+    async fn abort_multipart(
+        &self,
+        bucket: &BucketName,
+        key: &ObjectKey,
+        upload: &UploadId,
+    ) -> Result<(), StoreError> {
         self.abort_upload(bucket, key, upload).await
     }
 }

@@ -42,7 +42,10 @@ fn options_from_json(text: &str) -> Result<PutOptions, StoreError> {
     Ok(PutOptions {
         content_type: s.content_type,
         metadata: s.metadata,
-        storage_class: s.storage_class.parse::<StorageClass>().map_err(|e| corrupt(e.to_string()))?,
+        storage_class: s
+            .storage_class
+            .parse::<StorageClass>()
+            .map_err(|e| corrupt(e.to_string()))?,
         tags: Tags::from_pairs(s.tags).map_err(|e| corrupt(e.to_string()))?,
         if_none_match: s.if_none_match,
     })
@@ -57,7 +60,12 @@ struct PartRow {
 
 impl LocalStore {
     /// The upload's stored options, if it exists for this bucket and key.
-    async fn upload_options(&self, bucket: &BucketName, key: &ObjectKey, upload: &UploadId) -> Result<PutOptions, StoreError> {
+    async fn upload_options(
+        &self,
+        bucket: &BucketName,
+        key: &ObjectKey,
+        upload: &UploadId,
+    ) -> Result<PutOptions, StoreError> {
         let (b, k, id) = (bucket.clone(), key.clone(), upload.0.clone());
         let text = self
             .db
@@ -77,12 +85,25 @@ impl LocalStore {
         options_from_json(&text)
     }
 
-    pub(super) async fn create_upload(&self, bucket: &BucketName, key: &ObjectKey, options: PutOptions) -> Result<UploadId, StoreError> {
+    pub(super) async fn create_upload(
+        &self,
+        bucket: &BucketName,
+        key: &ObjectKey,
+        options: PutOptions,
+    ) -> Result<UploadId, StoreError> {
         self.require_bucket(bucket).await?;
         super::objects::validate_options(&options)?;
         let id = uuid::Uuid::new_v4().simple().to_string();
-        tokio::fs::create_dir_all(self.layout.upload_dir(&id)).await.map_err(io_error)?;
-        let (b, k, i, json, now) = (bucket.clone(), key.clone(), id.clone(), options_to_json(&options), ts(self.now()));
+        tokio::fs::create_dir_all(self.layout.upload_dir(&id))
+            .await
+            .map_err(io_error)?;
+        let (b, k, i, json, now) = (
+            bucket.clone(),
+            key.clone(),
+            id.clone(),
+            options_to_json(&options),
+            ts(self.now()),
+        );
         self.db
             .call(move |conn| {
                 conn.execute(
@@ -153,7 +174,8 @@ impl LocalStore {
             }
             Some(old) => {
                 if let Some(old) = old {
-                    let _ = tokio::fs::remove_file(self.layout.upload_dir(&upload.0).join(old)).await;
+                    let _ =
+                        tokio::fs::remove_file(self.layout.upload_dir(&upload.0).join(old)).await;
                 }
                 Ok(CompletedPart { part_number, etag })
             }
@@ -164,7 +186,9 @@ impl LocalStore {
         let id = upload.0.clone();
         self.db
             .call(move |conn| {
-                let mut stmt = conn.prepare("SELECT part_number, etag, size, blob FROM parts WHERE upload_id = ?1")?;
+                let mut stmt = conn.prepare(
+                    "SELECT part_number, etag, size, blob FROM parts WHERE upload_id = ?1",
+                )?;
                 let rows = stmt.query_map([&id], |r| {
                     Ok(PartRow {
                         number: r.get(0)?,
@@ -188,10 +212,17 @@ impl LocalStore {
     ) -> Result<PutResult, StoreError> {
         let options = self.upload_options(bucket, key, upload).await?;
         if parts.is_empty() {
-            return Err(StoreError::InvalidArgument("a multipart upload needs at least one part".into()));
+            return Err(StoreError::InvalidArgument(
+                "a multipart upload needs at least one part".into(),
+            ));
         }
-        if parts.windows(2).any(|w| w[0].part_number >= w[1].part_number) {
-            return Err(StoreError::InvalidArgument("InvalidPartOrder: parts must be in ascending order".into()));
+        if parts
+            .windows(2)
+            .any(|w| w[0].part_number >= w[1].part_number)
+        {
+            return Err(StoreError::InvalidArgument(
+                "InvalidPartOrder: parts must be in ascending order".into(),
+            ));
         }
         let stored = self.stored_parts(upload).await?;
         let mut chosen = Vec::with_capacity(parts.len());
@@ -215,7 +246,10 @@ impl LocalStore {
             chosen.push(found);
         }
 
-        let temp = self.layout.tmp_dir().join(uuid::Uuid::new_v4().simple().to_string());
+        let temp = self
+            .layout
+            .tmp_dir()
+            .join(uuid::Uuid::new_v4().simple().to_string());
         let concatenated = self.concatenate(upload, &chosen, &temp).await;
         let (size, etag) = match concatenated {
             Ok(done) => done,
@@ -225,20 +259,35 @@ impl LocalStore {
             }
         };
         let result = self
-            .install_version(bucket, key, temp, size, etag, options, WriteReason::Multipart)
+            .install_version(
+                bucket,
+                key,
+                temp,
+                size,
+                etag,
+                options,
+                WriteReason::Multipart,
+            )
             .await?;
         self.forget_upload(upload).await?;
         Ok(result)
     }
 
-    async fn concatenate(&self, upload: &UploadId, parts: &[&PartRow], temp: &std::path::Path) -> Result<(u64, String), StoreError> {
+    async fn concatenate(
+        &self,
+        upload: &UploadId,
+        parts: &[&PartRow],
+        temp: &std::path::Path,
+    ) -> Result<(u64, String), StoreError> {
         let mut out = tokio::fs::File::create(temp).await.map_err(io_error)?;
         let mut md5s = Md5::new();
         let mut size = 0;
         for part in parts {
             let path = self.layout.upload_dir(&upload.0).join(&part.blob);
             let mut file = tokio::fs::File::open(&path).await.map_err(io_error)?;
-            size += tokio::io::copy(&mut file, &mut out).await.map_err(io_error)?;
+            size += tokio::io::copy(&mut file, &mut out)
+                .await
+                .map_err(io_error)?;
             let hexed = part.etag.trim_matches('"');
             let raw: Vec<u8> = (0..hexed.len())
                 .step_by(2)
@@ -248,7 +297,10 @@ impl LocalStore {
         }
         out.flush().await.map_err(io_error)?;
         out.sync_all().await.map_err(io_error)?;
-        Ok((size, format!("\"{}-{}\"", hex(&md5s.finalize()), parts.len())))
+        Ok((
+            size,
+            format!("\"{}-{}\"", hex(&md5s.finalize()), parts.len()),
+        ))
     }
 
     async fn forget_upload(&self, upload: &UploadId) -> Result<bool, StoreError> {
@@ -262,7 +314,12 @@ impl LocalStore {
         Ok(deleted > 0)
     }
 
-    pub(super) async fn abort_upload(&self, bucket: &BucketName, key: &ObjectKey, upload: &UploadId) -> Result<(), StoreError> {
+    pub(super) async fn abort_upload(
+        &self,
+        bucket: &BucketName,
+        key: &ObjectKey,
+        upload: &UploadId,
+    ) -> Result<(), StoreError> {
         self.upload_options(bucket, key, upload).await?;
         if self.forget_upload(upload).await? {
             Ok(())

@@ -15,7 +15,8 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt};
 pub(super) fn validate_options(options: &PutOptions) -> Result<(), StoreError> {
     for (k, v) in &options.metadata {
         let key_ok = !k.is_empty()
-            && k.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+            && k.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
         if !key_ok {
             return Err(StoreError::InvalidArgument(format!(
                 "metadata key {k:?} must be lowercase ASCII letters, digits, '-' or '_'"
@@ -27,9 +28,15 @@ pub(super) fn validate_options(options: &PutOptions) -> Result<(), StoreError> {
             )));
         }
     }
-    let total: usize = options.metadata.iter().map(|(k, v)| k.len() + v.len()).sum();
+    let total: usize = options
+        .metadata
+        .iter()
+        .map(|(k, v)| k.len() + v.len())
+        .sum();
     if total > 2048 {
-        return Err(StoreError::InvalidArgument("user metadata is larger than S3's 2 KB".into()));
+        return Err(StoreError::InvalidArgument(
+            "user metadata is larger than S3's 2 KB".into(),
+        ));
     }
     Ok(())
 }
@@ -51,7 +58,11 @@ impl WriteReason {
 }
 
 impl LocalStore {
-    pub(super) async fn load_row(&self, bucket: &BucketName, key: &ObjectKey) -> Result<ObjectRow, StoreError> {
+    pub(super) async fn load_row(
+        &self,
+        bucket: &BucketName,
+        key: &ObjectKey,
+    ) -> Result<ObjectRow, StoreError> {
         self.require_bucket(bucket).await?;
         let (b, k) = (bucket.clone(), key.clone());
         self.db
@@ -75,8 +86,16 @@ impl LocalStore {
         validate_options(&options)?;
         let written = self.layout.write_temp(source).await?;
         let etag = format!("\"{}\"", hex(&written.md5));
-        self.install_version(bucket, key, written.path, written.size, etag, options, WriteReason::Put)
-            .await
+        self.install_version(
+            bucket,
+            key,
+            written.path,
+            written.size,
+            etag,
+            options,
+            WriteReason::Put,
+        )
+        .await
     }
 
     /// Installs a finished temp file as the new version of `key` and commits its
@@ -130,7 +149,15 @@ impl LocalStore {
                     return Ok(Err(()));
                 }
                 row.save(&tx, &b)?;
-                outbox::record_created(&tx, &b, &row.key, row.size, &row.etag, reason.as_str(), now)?;
+                outbox::record_created(
+                    &tx,
+                    &b,
+                    &row.key,
+                    row.size,
+                    &row.etag,
+                    reason.as_str(),
+                    now,
+                )?;
                 tx.commit()?;
                 Ok(Ok(old.map(|o| o.blob)))
             })
@@ -173,7 +200,9 @@ impl LocalStore {
             row.ensure_readable(now)?;
             let range = match options.range {
                 None => 0..row.size,
-                Some(r) => r.resolve(row.size).ok_or(StoreError::InvalidRange { size: row.size })?,
+                Some(r) => r
+                    .resolve(row.size)
+                    .ok_or(StoreError::InvalidRange { size: row.size })?,
             };
             let mut file = match self.layout.open_blob(bucket, row.location, &row.blob).await {
                 Ok(file) => file,
@@ -193,7 +222,11 @@ impl LocalStore {
         unreachable!("the loop returns")
     }
 
-    pub(super) async fn delete_object(&self, bucket: &BucketName, key: &ObjectKey) -> Result<(), StoreError> {
+    pub(super) async fn delete_object(
+        &self,
+        bucket: &BucketName,
+        key: &ObjectKey,
+    ) -> Result<(), StoreError> {
         self.require_bucket(bucket).await?;
         let (b, k) = (bucket.clone(), key.clone());
         let old = self
@@ -216,10 +249,16 @@ impl LocalStore {
         Ok(())
     }
 
-    pub(super) async fn list_objects(&self, bucket: &BucketName, request: ListRequest) -> Result<ListPage, StoreError> {
+    pub(super) async fn list_objects(
+        &self,
+        bucket: &BucketName,
+        request: ListRequest,
+    ) -> Result<ListPage, StoreError> {
         self.require_bucket(bucket).await?;
         if !(1..=1000).contains(&request.max_keys) {
-            return Err(StoreError::InvalidArgument("max_keys must be 1 to 1000".into()));
+            return Err(StoreError::InvalidArgument(
+                "max_keys must be 1 to 1000".into(),
+            ));
         }
         let b = bucket.clone();
         let prefix = request.prefix.unwrap_or_default();
@@ -249,7 +288,12 @@ impl LocalStore {
         Ok(ListPage { objects, next })
     }
 
-    pub(super) async fn put_object_tags(&self, bucket: &BucketName, key: &ObjectKey, tags: Tags) -> Result<(), StoreError> {
+    pub(super) async fn put_object_tags(
+        &self,
+        bucket: &BucketName,
+        key: &ObjectKey,
+        tags: Tags,
+    ) -> Result<(), StoreError> {
         self.require_bucket(bucket).await?;
         let (b, k) = (bucket.clone(), key.clone());
         let found = self

@@ -130,8 +130,16 @@ pub enum RestoreRefusal {
 /// `ready_at + days` up to the next midnight UTC.
 pub fn expiry(ready_at: DateTime<Utc>, days: u32) -> DateTime<Utc> {
     let end = ready_at + Duration::days(i64::from(days));
-    let midnight = end.date_naive().and_hms_opt(0, 0, 0).expect("midnight").and_utc();
-    if midnight == end { end } else { midnight + Duration::days(1) }
+    let midnight = end
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight")
+        .and_utc();
+    if midnight == end {
+        end
+    } else {
+        midnight + Duration::days(1)
+    }
 }
 
 /// The state HeadObject and GET see at `now`.
@@ -145,7 +153,9 @@ pub fn effective(state: &StoredState, now: DateTime<Utc>) -> Effective {
         });
         let restore = match (ongoing, live) {
             (true, _) => Some(RestoreState::Ongoing),
-            (false, Some(until)) => Some(RestoreState::Restored { expiry: Some(until) }),
+            (false, Some(until)) => Some(RestoreState::Restored {
+                expiry: Some(until),
+            }),
             (false, None) => None,
         };
         return Effective {
@@ -192,7 +202,9 @@ pub fn request_restore(
         (_, Some(ArchiveStatus::ArchiveAccess)) => false,
         (_, Some(ArchiveStatus::DeepArchiveAccess)) => true,
         (StorageClass::IntelligentTiering, None) => {
-            return Err(RestoreRefusal::NotArchived("INTELLIGENT_TIERING, in an access tier"));
+            return Err(RestoreRefusal::NotArchived(
+                "INTELLIGENT_TIERING, in an access tier",
+            ));
         }
         (_, None) => return Err(RestoreRefusal::NotArchived("STANDARD")),
     };
@@ -204,7 +216,11 @@ pub fn request_restore(
         return Err(RestoreRefusal::DaysNotAllowed);
     }
     if deep && request.tier == RestoreTier::Expedited {
-        let what = if state.class.is_archival() { "DEEP_ARCHIVE" } else { "DEEP_ARCHIVE_ACCESS" };
+        let what = if state.class.is_archival() {
+            "DEEP_ARCHIVE"
+        } else {
+            "DEEP_ARCHIVE_ACCESS"
+        };
         return Err(RestoreRefusal::TierNotAvailable(what));
     }
     if seen.readable {
@@ -238,15 +254,25 @@ mod tests {
         RestoreRequest { tier, days }
     }
     fn state(class: StorageClass, archive: Option<ArchiveStatus>) -> StoredState {
-        StoredState { class, archive, restore: None }
+        StoredState {
+            class,
+            archive,
+            restore: None,
+        }
     }
 
     #[test]
     fn expiry_rounds_up_to_midnight() {
         let at = t0();
-        assert_eq!(expiry(at, 1), Utc.with_ymd_and_hms(2026, 3, 3, 0, 0, 0).unwrap());
+        assert_eq!(
+            expiry(at, 1),
+            Utc.with_ymd_and_hms(2026, 3, 3, 0, 0, 0).unwrap()
+        );
         let midnight = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
-        assert_eq!(expiry(midnight, 2), Utc.with_ymd_and_hms(2026, 3, 3, 0, 0, 0).unwrap());
+        assert_eq!(
+            expiry(midnight, 2),
+            Utc.with_ymd_and_hms(2026, 3, 3, 0, 0, 0).unwrap()
+        );
     }
 
     #[test]
@@ -256,7 +282,8 @@ mod tests {
         let before = effective(&s, t0());
         assert!(!before.readable && before.restore.is_none());
 
-        let (record, outcome) = request_restore(&s, req(RestoreTier::Standard, Some(1)), &delays, t0()).unwrap();
+        let (record, outcome) =
+            request_restore(&s, req(RestoreTier::Standard, Some(1)), &delays, t0()).unwrap();
         assert_eq!(outcome, RestoreOutcome::Started);
         assert_eq!(record.ready_at, t0() + Duration::seconds(10));
         s.restore = Some(record);
@@ -265,21 +292,44 @@ mod tests {
         assert_eq!(during.restore, Some(RestoreState::Ongoing));
         assert!(!during.readable);
         assert_eq!(
-            request_restore(&s, req(RestoreTier::Bulk, Some(1)), &delays, t0() + Duration::seconds(9)),
+            request_restore(
+                &s,
+                req(RestoreTier::Bulk, Some(1)),
+                &delays,
+                t0() + Duration::seconds(9)
+            ),
             Err(RestoreRefusal::InProgress)
         );
 
         let after = effective(&s, t0() + Duration::seconds(10));
         let until = expiry(t0() + Duration::seconds(10), 1);
-        assert_eq!(after.restore, Some(RestoreState::Restored { expiry: Some(until) }));
+        assert_eq!(
+            after.restore,
+            Some(RestoreState::Restored {
+                expiry: Some(until)
+            })
+        );
         assert!(after.readable);
 
-        let (again, outcome) = request_restore(&s, req(RestoreTier::Bulk, Some(5)), &delays, t0() + Duration::hours(1)).unwrap();
+        let (again, outcome) = request_restore(
+            &s,
+            req(RestoreTier::Bulk, Some(5)),
+            &delays,
+            t0() + Duration::hours(1),
+        )
+        .unwrap();
         assert_eq!(outcome, RestoreOutcome::AlreadyRestored);
-        assert_eq!(again.ready_at, t0() + Duration::hours(1), "an extension needs no retrieval");
+        assert_eq!(
+            again.ready_at,
+            t0() + Duration::hours(1),
+            "an extension needs no retrieval"
+        );
 
         let expired = effective(&s, until);
-        assert!(!expired.readable && expired.restore.is_none(), "gone at the expiry instant");
+        assert!(
+            !expired.readable && expired.restore.is_none(),
+            "gone at the expiry instant"
+        );
     }
 
     #[test]
@@ -294,7 +344,10 @@ mod tests {
             request_restore(&g, req(RestoreTier::Standard, Some(0)), &d, t0()),
             Err(RestoreRefusal::DaysRequired(StorageClass::Glacier))
         );
-        let it = state(StorageClass::IntelligentTiering, Some(ArchiveStatus::ArchiveAccess));
+        let it = state(
+            StorageClass::IntelligentTiering,
+            Some(ArchiveStatus::ArchiveAccess),
+        );
         assert_eq!(
             request_restore(&it, req(RestoreTier::Standard, Some(1)), &d, t0()),
             Err(RestoreRefusal::DaysNotAllowed)
@@ -312,7 +365,10 @@ mod tests {
         );
         let (r, _) = request_restore(&deep, req(RestoreTier::Bulk, Some(1)), &d, t0()).unwrap();
         assert_eq!(r.ready_at, t0() + d.deep.bulk);
-        let it_deep = state(StorageClass::IntelligentTiering, Some(ArchiveStatus::DeepArchiveAccess));
+        let it_deep = state(
+            StorageClass::IntelligentTiering,
+            Some(ArchiveStatus::DeepArchiveAccess),
+        );
         assert_eq!(
             request_restore(&it_deep, req(RestoreTier::Expedited, None), &d, t0()),
             Err(RestoreRefusal::TierNotAvailable("DEEP_ARCHIVE_ACCESS"))
@@ -322,18 +378,35 @@ mod tests {
     #[test]
     fn intelligent_tiering_restore_is_permanent() {
         let d = RestoreDelays::local_defaults();
-        let mut s = state(StorageClass::IntelligentTiering, Some(ArchiveStatus::ArchiveAccess));
+        let mut s = state(
+            StorageClass::IntelligentTiering,
+            Some(ArchiveStatus::ArchiveAccess),
+        );
         assert!(!effective(&s, t0()).readable);
         let (r, _) = request_restore(&s, req(RestoreTier::Standard, None), &d, t0()).unwrap();
         s.restore = Some(r);
         let during = effective(&s, t0());
-        assert_eq!((during.archive, during.restore), (Some(ArchiveStatus::ArchiveAccess), Some(RestoreState::Ongoing)));
+        assert_eq!(
+            (during.archive, during.restore),
+            (
+                Some(ArchiveStatus::ArchiveAccess),
+                Some(RestoreState::Ongoing)
+            )
+        );
         let years_later = effective(&s, t0() + Duration::days(3650));
         assert_eq!(years_later.archive, None);
-        assert_eq!(years_later.restore, Some(RestoreState::Restored { expiry: None }));
+        assert_eq!(
+            years_later.restore,
+            Some(RestoreState::Restored { expiry: None })
+        );
         assert!(years_later.readable);
         assert!(matches!(
-            request_restore(&s, req(RestoreTier::Standard, None), &d, t0() + Duration::days(1)),
+            request_restore(
+                &s,
+                req(RestoreTier::Standard, None),
+                &d,
+                t0() + Duration::days(1)
+            ),
             Err(RestoreRefusal::NotArchived(_))
         ));
     }
@@ -341,7 +414,10 @@ mod tests {
     #[test]
     fn hot_objects_cannot_be_restored() {
         let d = RestoreDelays::local_defaults();
-        for s in [state(StorageClass::Standard, None), state(StorageClass::IntelligentTiering, None)] {
+        for s in [
+            state(StorageClass::Standard, None),
+            state(StorageClass::IntelligentTiering, None),
+        ] {
             assert!(effective(&s, t0()).readable);
             assert!(matches!(
                 request_restore(&s, req(RestoreTier::Standard, Some(1)), &d, t0()),

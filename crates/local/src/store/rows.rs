@@ -55,7 +55,9 @@ pub fn ts(at: DateTime<Utc>) -> String {
 pub fn parse_ts(s: &str) -> rusqlite::Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+        })
 }
 
 fn bad<E: std::error::Error + Send + Sync + 'static>(e: E) -> rusqlite::Error {
@@ -83,7 +85,8 @@ const COLUMNS: &str = "key, blob, location, size, etag, last_modified, content_t
 impl ObjectRow {
     fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
         let key: String = row.get(0)?;
-        let tags: Vec<(String, String)> = serde_json::from_str(&row.get::<_, String>(8)?).map_err(bad)?;
+        let tags: Vec<(String, String)> =
+            serde_json::from_str(&row.get::<_, String>(8)?).map_err(bad)?;
         let restore = match row.get::<_, Option<String>>(11)? {
             None => None,
             Some(tier) => Some(RestoreRecord {
@@ -104,7 +107,10 @@ impl ObjectRow {
             metadata: serde_json::from_str(&row.get::<_, String>(7)?).map_err(bad)?,
             tags: Tags::from_pairs(tags).map_err(bad)?,
             state: StoredState {
-                class: row.get::<_, String>(9)?.parse::<StorageClass>().map_err(bad)?,
+                class: row
+                    .get::<_, String>(9)?
+                    .parse::<StorageClass>()
+                    .map_err(bad)?,
                 archive: match row.get::<_, Option<String>>(10)? {
                     Some(a) => Some(a.parse::<ArchiveStatus>().map_err(bad)?),
                     None => None,
@@ -115,7 +121,11 @@ impl ObjectRow {
     }
 
     /// Reads one object.
-    pub fn load(conn: &Connection, bucket: &BucketName, key: &ObjectKey) -> rusqlite::Result<Option<Self>> {
+    pub fn load(
+        conn: &Connection,
+        bucket: &BucketName,
+        key: &ObjectKey,
+    ) -> rusqlite::Result<Option<Self>> {
         conn.query_row(
             &format!("SELECT {COLUMNS} FROM objects WHERE bucket = ?1 AND key = ?2"),
             params![bucket.as_str(), key.as_str()],
@@ -136,7 +146,10 @@ impl ObjectRow {
             "SELECT {COLUMNS} FROM objects WHERE bucket = ?1 AND key > ?2 \
              AND substr(key, 1, length(?3)) = ?3 ORDER BY key LIMIT ?4"
         ))?;
-        let rows = stmt.query_map(params![bucket.as_str(), after, prefix, limit], Self::from_row)?;
+        let rows = stmt.query_map(
+            params![bucket.as_str(), after, prefix, limit],
+            Self::from_row,
+        )?;
         rows.collect()
     }
 
@@ -166,6 +179,36 @@ impl ObjectRow {
             ],
         )?;
         Ok(())
+    }
+
+    /// Updates only the storage state (location, class, archive tier, restore) if the
+    /// object still has blob `expected_blob`, so concurrent tag writes are not undone.
+    /// Returns whether a row was updated.
+    pub fn save_state(
+        &self,
+        conn: &Connection,
+        bucket: &BucketName,
+        expected_blob: &str,
+    ) -> rusqlite::Result<bool> {
+        let r = self.state.restore;
+        let changed = conn.execute(
+            "UPDATE objects SET location = ?1, storage_class = ?2, archive_status = ?3, restore_tier = ?4, \
+             restore_requested_at = ?5, restore_ready_at = ?6, restore_days = ?7 \
+             WHERE bucket = ?8 AND key = ?9 AND blob = ?10",
+            params![
+                self.location.as_str(),
+                self.state.class.as_str(),
+                self.state.archive.map(ArchiveStatus::as_str),
+                r.map(|r| r.tier.as_str()),
+                r.map(|r| ts(r.requested_at)),
+                r.map(|r| ts(r.ready_at)),
+                r.and_then(|r| r.days),
+                bucket.as_str(),
+                self.key.as_str(),
+                expected_blob,
+            ],
+        )?;
+        Ok(changed == 1)
     }
 
     /// The state at `now`.
