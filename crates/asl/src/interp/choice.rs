@@ -57,7 +57,7 @@ pub(crate) async fn run(
     let assigned = sc.assign(assign, &input, &states, vars)?;
     let output = if jsonata {
         match output_template.or(common.output.as_ref()) {
-            Some(t) => sc.jsonata_render(t, &states, vars)?,
+            Some(t) => sc.jsonata_render("Output", t, &states, vars)?,
             None => raw,
         }
     } else {
@@ -103,7 +103,7 @@ fn eval(
         ChoiceRule::Top { rule, .. } => eval(sc, rule, input, states, vars),
         ChoiceRule::Condition(c) => match c {
             Value::Bool(b) => Ok(*b),
-            template => match sc.jsonata_render(template, states, vars)? {
+            template => match sc.jsonata_render("Condition", template, states, vars)? {
                 Value::Bool(b) => Ok(b),
                 other => Err(sc.query_error(format!(
                     "The Condition field must evaluate to a boolean, but was '{other}'"
@@ -146,14 +146,13 @@ fn compare(
         Operand::Literal(v) => v.clone(),
         Operand::Path(p) => sc.select(p, input, vars)?,
     };
-    let ordering = |o: Option<Ordering>| -> Option<Ordering> { o };
     let result = match c.operator {
         StringEquals
         | StringLessThan
         | StringGreaterThan
         | StringLessThanEquals
         | StringGreaterThanEquals => match (value.as_str(), operand.as_str()) {
-            (Some(a), Some(b)) => ordering(Some(a.cmp(b))).map(|o| holds(c.operator, o)),
+            (Some(a), Some(b)) => Some(holds(c.operator, a.cmp(b))),
             _ => None,
         },
         StringMatches => match (value.as_str(), operand.as_str()) {

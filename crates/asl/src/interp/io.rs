@@ -164,11 +164,13 @@ impl StateCtx<'_> {
     /// Renders a JSONata template with `$states` and the variables.
     pub fn jsonata_render(
         &self,
+        field: &str,
         template: &Value,
         states: &Value,
         vars: &Vars,
     ) -> Result<Value, StatesError> {
-        jsonata::render(
+        jsonata::render_field(
+            field,
             template,
             &JsonataScope {
                 states,
@@ -190,7 +192,7 @@ impl StateCtx<'_> {
             return Ok(None);
         };
         let rendered = if self.jsonata() {
-            self.jsonata_render(template, states, vars)?
+            self.jsonata_render("Assign", template, states, vars)?
         } else {
             self.render(template, input, vars)?
         };

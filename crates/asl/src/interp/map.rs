@@ -43,7 +43,7 @@ pub(crate) async fn run(
     let (effective, items) = if jsonata {
         let items = match &spec.items {
             Some(t) => {
-                let v = sc.jsonata_render(t, &states, vars)?;
+                let v = sc.jsonata_render("Items", t, &states, vars)?;
                 if !v.is_array() {
                     return Err(sc.query_error(format!(
                         "The JSONata expression '{}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {v}",
@@ -106,7 +106,7 @@ pub(crate) async fn run(
                     if let Some(obj) = s.as_object_mut() {
                         obj.insert("context".into(), context);
                     }
-                    sc.jsonata_render(t, &s, vars)
+                    sc.jsonata_render("ItemSelector", t, &s, vars)
                 }
                 Some(t) => {
                     let item_sc = StateCtx {
@@ -204,7 +204,7 @@ fn max_concurrency(
         match &spec.max_concurrency {
             None => 0,
             Some(t @ Value::String(_)) => {
-                let v = sc.jsonata_render(t, states, vars)?;
+                let v = sc.jsonata_render("MaxConcurrency", t, states, vars)?;
                 integer(&v).ok_or_else(|| {
                     sc.query_error(format!(
                         "The MaxConcurrency field must be a non-negative integer, but was: {v}"
@@ -236,7 +236,7 @@ fn tolerated_failures(
      -> Result<Option<f64>, StatesError> {
         let v = match (path, lit) {
             (Some(p), _) => sc.select(p, effective, vars)?,
-            (None, Some(t @ Value::String(_))) => sc.jsonata_render(t, states, vars)?,
+            (None, Some(t @ Value::String(_))) => sc.jsonata_render(field, t, states, vars)?,
             (None, Some(v)) => v.clone(),
             (None, None) => return Ok(None),
         };

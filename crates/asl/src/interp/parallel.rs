@@ -18,7 +18,7 @@ pub(crate) async fn run(
 ) -> Result<Value, StatesError> {
     let input = if sc.jsonata() {
         match &sc.state.common.arguments {
-            Some(t) => sc.jsonata_render(t, &sc.states(raw, None, None), vars)?,
+            Some(t) => sc.jsonata_render("Arguments", t, &sc.states(raw, None, None), vars)?,
             None => raw.clone(),
         }
     } else {

@@ -66,7 +66,7 @@ impl StateRun<'_> {
                 let output = if sc.jsonata() {
                     let states = sc.states(&raw, None, None);
                     match &state.common.output {
-                        Some(t) => sc.jsonata_render(t, &states, vars)?,
+                        Some(t) => sc.jsonata_render("Output", t, &states, vars)?,
                         None => raw,
                     }
                 } else {
@@ -142,7 +142,7 @@ impl StateRun<'_> {
             let states = sc.states(raw, Some(&result), None);
             let assigned = sc.assign(common.assign.as_ref(), &Value::Null, &states, vars)?;
             let output = match &common.output {
-                Some(t) => sc.jsonata_render(t, &states, vars)?,
+                Some(t) => sc.jsonata_render("Output", t, &states, vars)?,
                 None => result,
             };
             (output, assigned)
@@ -205,7 +205,7 @@ fn caught(
         let states = sc.states(raw, None, Some(&error_output));
         let assigned = sc.assign(catcher.assign.as_ref(), &Value::Null, &states, vars)?;
         let output = match &catcher.output {
-            Some(t) => sc.jsonata_render(t, &states, vars)?,
+            Some(t) => sc.jsonata_render("Output", t, &states, vars)?,
             None => error_output,
         };
         (output, assigned)
@@ -242,7 +242,7 @@ fn fail_error(
         match literal {
             None => Ok(String::new()),
             Some(v) if sc.jsonata() => {
-                match sc.jsonata_render(v, &sc.states(raw, None, None), vars)? {
+                match sc.jsonata_render(field, v, &sc.states(raw, None, None), vars)? {
                     Value::String(s) => Ok(s),
                     other => Err(
                         sc.query_error(format!("The {field} field must be a string, got {other}"))

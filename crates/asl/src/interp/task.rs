@@ -22,7 +22,7 @@ pub(crate) async fn run(
 ) -> Result<Value, StatesError> {
     let input = if sc.jsonata() {
         match &sc.state.common.arguments {
-            Some(t) => sc.jsonata_render(t, &sc.states(raw, None, None), vars)?,
+            Some(t) => sc.jsonata_render("Arguments", t, &sc.states(raw, None, None), vars)?,
             None => raw.clone(),
         }
     } else {
@@ -118,7 +118,7 @@ fn timeout_seconds(
     } else {
         match &spec.timeout_seconds {
             Some(t @ Value::String(_)) => Some((
-                sc.jsonata_render(t, &sc.states(raw, None, None), vars)?,
+                sc.jsonata_render("TimeoutSeconds", t, &sc.states(raw, None, None), vars)?,
                 "TimeoutSeconds",
             )),
             Some(v) => Some((v.clone(), "TimeoutSeconds")),

@@ -58,7 +58,7 @@ pub(crate) async fn run(
     let assigned = sc.assign(sc.state.common.assign.as_ref(), &effective, &states, vars)?;
     let output = if jsonata {
         match &sc.state.common.output {
-            Some(t) => sc.jsonata_render(t, &states, vars)?,
+            Some(t) => sc.jsonata_render("Output", t, &states, vars)?,
             None => raw,
         }
     } else {
@@ -86,7 +86,7 @@ fn deadline(
     let states = || sc.states(raw, None, None);
     if let Some(seconds) = &spec.seconds {
         let value = match seconds {
-            Value::String(_) => sc.jsonata_render(seconds, &states(), vars)?,
+            Value::String(_) => sc.jsonata_render("Seconds", seconds, &states(), vars)?,
             v => v.clone(),
         };
         let secs = value.as_i64().filter(|s| *s >= 0).ok_or_else(|| {
@@ -110,7 +110,7 @@ fn deadline(
     if let Some(ts) = &spec.timestamp {
         let value = match ts {
             Value::String(s) if s.trim_start().starts_with("{%") => {
-                sc.jsonata_render(ts, &states(), vars)?
+                sc.jsonata_render("Timestamp", ts, &states(), vars)?
             }
             v => v.clone(),
         };
