@@ -59,6 +59,19 @@ pub enum Function {
 }
 
 impl Function {
+    /// The name written before `()`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Length => "length",
+            Self::Min => "min",
+            Self::Max => "max",
+            Self::Avg => "avg",
+            Self::Sum => "sum",
+            Self::StdDev => "stddev",
+            Self::Keys => "keys",
+        }
+    }
+
     /// Looks a function up by the name written before `()`.
     pub fn from_name(name: &str) -> Option<Self> {
         Some(match name {

@@ -279,13 +279,7 @@ fn call(function: Function, value: Value, path: &JsonPath) -> Result<Value, Eval
             other => Err(bad("keys", other)),
         },
         Function::Min | Function::Max | Function::Avg | Function::Sum | Function::StdDev => {
-            let name = match function {
-                Function::Min => "min",
-                Function::Max => "max",
-                Function::Avg => "avg",
-                Function::Sum => "sum",
-                _ => "stddev",
-            };
+            let name = function.name();
             let numbers: Vec<f64> = match &value {
                 Value::Array(a) => a.iter().filter_map(Value::as_f64).collect(),
                 other => return Err(bad(name, other)),
@@ -319,7 +313,7 @@ pub fn normalized(path: &JsonPath) -> String {
                 out.push_str("..");
                 out.push_str(&selector_text(s));
             }
-            Segment::Function(_) => out.push_str(".length()"),
+            Segment::Function(f) => out.push_str(&format!(".{}()", f.name())),
         }
     }
     out
