@@ -1,7 +1,6 @@
 //! Choice rules: the comparison operators, their `*Path` forms, `Is*` tests, And/Or/Not,
 //! and the JSONata `Condition`. Parsed into a tree once; evaluated by `interp::choice`.
 
-use super::QueryLanguage;
 use serde_json::{Map, Value};
 
 /// A comparison operator (without the `Path` suffix; that is in [`Operand`]).
@@ -144,14 +143,14 @@ pub enum ChoiceRule {
 
 impl ChoiceRule {
     /// Parses a top-level choice rule (which carries `Next`).
-    pub fn parse_top(v: &Value, ql: QueryLanguage) -> Result<Self, String> {
+    pub fn parse_top(v: &Value) -> Result<Self, String> {
         let obj = v.as_object().ok_or("a choice rule must be an object")?;
         let next = obj
             .get("Next")
             .and_then(Value::as_str)
             .ok_or("Next is missing")?
             .to_string();
-        let rule = Self::parse(obj, ql)?;
+        let rule = Self::parse(obj)?;
         Ok(ChoiceRule::Top {
             rule: Box::new(rule),
             next,
@@ -160,12 +159,12 @@ impl ChoiceRule {
         })
     }
 
-    fn parse(obj: &Map<String, Value>, ql: QueryLanguage) -> Result<Self, String> {
+    fn parse(obj: &Map<String, Value>) -> Result<Self, String> {
         if let Some(cond) = obj.get("Condition") {
             return Ok(ChoiceRule::Condition(cond.clone()));
         }
         let nested = |v: &Value| -> Result<ChoiceRule, String> {
-            Self::parse(v.as_object().ok_or("a nested rule must be an object")?, ql)
+            Self::parse(v.as_object().ok_or("a nested rule must be an object")?)
         };
         if let Some(list) = obj.get("And").or_else(|| obj.get("Or")) {
             let rules = list

@@ -329,7 +329,7 @@ impl State {
             "Fail" => StateKind::Fail(
                 serde_json::from_value(body.clone()).map_err(|e| shape(loc, e.to_string()))?,
             ),
-            "Choice" => StateKind::Choice(parse_choice(obj, query_language, loc)?),
+            "Choice" => StateKind::Choice(parse_choice(obj, loc)?),
             "Parallel" => {
                 let branches = obj
                     .get("Branches")
@@ -361,11 +361,7 @@ impl State {
     }
 }
 
-fn parse_choice(
-    obj: &Map<String, Value>,
-    ql: QueryLanguage,
-    loc: &str,
-) -> Result<ChoiceSpec, ModelError> {
+fn parse_choice(obj: &Map<String, Value>, loc: &str) -> Result<ChoiceSpec, ModelError> {
     let choices = obj
         .get("Choices")
         .and_then(Value::as_array)
@@ -373,7 +369,7 @@ fn parse_choice(
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            ChoiceRule::parse_top(c, ql).map_err(|m| shape(&format!("{loc}.Choices[{i}]"), m))
+            ChoiceRule::parse_top(c).map_err(|m| shape(&format!("{loc}.Choices[{i}]"), m))
         })
         .collect::<Result<_, _>>()?;
     let default = obj
