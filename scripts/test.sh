@@ -1,35 +1,51 @@
 #!/usr/bin/env bash
 # The README's test command: installs what the tests need on a fresh machine
-# (from Debian, PyPI, npm and crates.io only), then runs every test once.
-# Safe to run again: each step skips what is already in place.
+# (from Debian, PyPI, npm and crates.io only), starts the servers they talk to on
+# 127.0.0.1, then runs every Rust test in one `cargo test` and the front end's tests.
+# Safe to run again: each step skips what is already in place (caches under .cache/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 log() { printf '\n== %s\n' "$*"; }
 
-# --- Debian packages -------------------------------------------------------
+# --- Debian packages: zip readers the bundle tests check against -----------
 need_apt=()
 command -v unzip >/dev/null || need_apt+=(unzip)
+command -v bsdtar >/dev/null || need_apt+=(libarchive-tools)
+command -v javac >/dev/null || need_apt+=(openjdk-17-jdk-headless)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "apt-get install ${need_apt[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
+# --- Python for test tools (stream-unzip: a streaming zip reader) -----------
+venv="$root/.cache/venv-test"
+if ! "$venv/bin/python" -c 'import stream_unzip' 2>/dev/null; then
+  log "python test venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "stream-unzip==0.0.101"
+fi
+export PATH="$venv/bin:$PATH"
+
 # --- Test data: real photos and the on-device model (cached under .cache/) --
-if [ -x scripts/fetch-photos.sh ]; then log "photos"; scripts/fetch-photos.sh; fi
-if [ -x scripts/fetch-model.sh ]; then log "model"; scripts/fetch-model.sh; fi
+log "photos"; scripts/fetch-photos.sh
+log "model"; scripts/fetch-model.sh
+
+# --- moto: AWS wire protocols on 127.0.0.1 for the pam-aws adapter tests ----
+log "moto"
+eval "$(scripts/moto.sh start)"
+trap 'scripts/moto.sh stop >/dev/null 2>&1 || true' EXIT
+
+# Nothing may skip in a full run: a missing tool, asset or server is a failure.
+export PAM_REQUIRE_ASSETS=1 PAM_BUNDLE_REQUIRE_TOOLS=1 PAM_AWS_REQUIRE=1
 
 # --- Rust: one build, one test run -----------------------------------------
 log "cargo test (workspace)"
-mkdir -p target
-cargo test --workspace --all-targets 2>&1 | tee target/cargo-test.log
-status=${PIPESTATUS[0]}
-[ "$status" -eq 0 ] || exit "$status"
+cargo test --workspace --all-targets
 
 # --- Front end --------------------------------------------------------------
-if [ -f frontend/package.json ]; then
-  log "frontend: npm ci && npm test && npm run build"
-  (cd frontend && npm ci --no-audit --no-fund && npm test && npm run build)
-fi
+log "frontend: npm ci && npm test && npm run build"
+(cd frontend && npm ci --no-audit --no-fund && npm test && npm run build)
+
 log "all tests passed"
