@@ -42,7 +42,7 @@ fn cancelled(
         if codes.contains(&"ConditionalCheckFailed") {
             return Ok(Cancelled::Condition);
         }
-        if codes.is_empty() || codes.iter().any(|c| *c == "TransactionConflict") {
+        if codes.is_empty() || codes.contains(&"TransactionConflict") {
             return Ok(Cancelled::Conflict);
         }
     }

@@ -4,7 +4,7 @@
 use aws_sdk_s3::primitives::DateTime as SdkDateTime;
 use aws_sdk_s3::types as s3;
 use chrono::{DateTime, Utc};
-use pam_core::ports::store::{ByteRange, Metadata, ObjectMeta, StoreError, Tags};
+use pam_core::ports::store::{ByteRange, ObjectMeta, StoreError, Tags};
 use pam_core::{ArchiveStatus, ObjectKey, RestoreState, StorageClass};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use std::collections::HashMap;
@@ -91,7 +91,7 @@ impl RawMeta<'_> {
             metadata: self
                 .metadata
                 .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-                .unwrap_or_else(Metadata::new),
+                .unwrap_or_default(),
         })
     }
 }

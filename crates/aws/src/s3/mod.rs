@@ -45,7 +45,7 @@ impl Default for MultipartSettings {
 impl MultipartSettings {
     /// Validates the sizes: parts of at least 5 MiB, a threshold of at least one part.
     pub fn new(threshold: u64, part_size: u64) -> Result<Self, StoreError> {
-        if part_size < MIN_PART_SIZE || part_size > 5 * 1024 * 1024 * 1024 {
+        if !(MIN_PART_SIZE..=5 * 1024 * 1024 * 1024).contains(&part_size) {
             return Err(StoreError::InvalidArgument(format!(
                 "multipart part size {part_size} must be between 5 MiB and 5 GiB"
             )));

@@ -5,6 +5,7 @@
 use aws_config::SdkConfig;
 use pam_aws::{AwsSettings, DynamoIndex, S3Store};
 use pam_core::BucketName;
+use std::io::Write;
 use std::sync::OnceLock;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::Mutex;
@@ -47,7 +48,8 @@ impl Moto {
                 !required,
                 "{message} and PAM_AWS_REQUIRE=1 forbids skipping"
             );
-            eprintln!("\n!!!!! SKIPPED: {message} !!!!!\n");
+            // Straight to the stderr handle: the test harness captures eprintln!.
+            let _ = writeln!(std::io::stderr(), "\n!!!!! SKIPPED: {message} !!!!!\n");
             return None;
         };
         let settings = AwsSettings::emulator(endpoint.clone());
