@@ -24,6 +24,11 @@ install() {
     return
   fi
   say "installing moto[server]==$moto_version into $venv"
+  if ! command -v python3 >/dev/null || ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+    say "python3 with venv missing: apt-get install python3 python3-venv"
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >&2
+  fi
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$moto_version" >&2
 }
