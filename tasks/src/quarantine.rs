@@ -26,6 +26,9 @@ pub struct Input {
     /// The photo.
     #[serde(flatten)]
     pub photo: PhotoRef,
+    /// The state that failed (the ASL's `failed_step`), if given.
+    #[serde(default)]
+    pub failed_step: Option<String>,
     /// The caught error.
     pub error: CaughtError,
 }
@@ -50,7 +53,10 @@ pub async fn step(
     let record = QuarantineRecord {
         key: input.photo.key.clone(),
         error: input.error.error.clone(),
-        reason: input.error.cause.clone(),
+        reason: match &input.failed_step {
+            Some(step) => format!("{step} failed: {}", input.error.cause),
+            None => input.error.cause.clone(),
+        },
         at: clock.now(),
     };
     index.quarantine(&record).await?;

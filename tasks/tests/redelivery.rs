@@ -94,7 +94,7 @@ async fn run_labelling(steps: &LabellingSteps, bucket: &str, key: &str) -> Strin
     match result {
         Ok(_) => "ok".into(),
         Err(e) => {
-            let caught = json!({ "bucket": bucket, "key": key, "error": { "Error": e.error_name(), "Cause": e.to_string() } });
+            let caught = json!({ "bucket": bucket, "key": key, "failed_step": "DetectLabels", "error": { "Error": e.error_name(), "Cause": e.to_string() } });
             steps
                 .invoke("Quarantine", caught)
                 .await
@@ -243,6 +243,13 @@ async fn every_event_three_times_concurrently_counts_each_photo_once() {
     assert_eq!(quarantined.items.len(), 1);
     assert_eq!(quarantined.items[0].key.as_str(), "photos/bad.jpg");
     assert_eq!(quarantined.items[0].error, "Pam.NotAJpeg");
+    assert!(
+        quarantined.items[0]
+            .reason
+            .starts_with("DetectLabels failed: "),
+        "{}",
+        quarantined.items[0].reason
+    );
     let tags = store.get_tags(&bucket, &bad).await.unwrap();
     assert_eq!(tags.get("pam:quarantined"), Some("Pam.NotAJpeg"));
 }
