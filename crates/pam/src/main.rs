@@ -2,6 +2,12 @@
 //! calls into the library crates; nothing here knows how a step works.
 
 mod asl_cmd;
+mod import_cmd;
+mod import_files;
+mod invoker;
+mod labels_cmd;
+mod rule;
+mod world;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -18,11 +24,20 @@ struct Cli {
 enum Command {
     /// Amazon States Language tools: validate, run, run-cases.
     Asl(asl_cmd::AslArgs),
+    /// Import JPEG files or folders and wait until they are labelled.
+    Import(import_cmd::ImportArgs),
+    /// Every label with the number of photos carrying it, highest first.
+    Labels(labels_cmd::ListArgs),
+    /// Every photo with its labels and storage class.
+    Photos(labels_cmd::ListArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Asl(args) => asl_cmd::run(args),
+        Command::Import(args) => import_cmd::run(args),
+        Command::Labels(args) => labels_cmd::run(args, labels_cmd::Listing::Labels),
+        Command::Photos(args) => labels_cmd::run(args, labels_cmd::Listing::Photos),
     }
 }
