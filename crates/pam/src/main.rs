@@ -2,6 +2,7 @@
 //! calls into the library crates; nothing here knows how a step works.
 
 mod asl_cmd;
+mod bench_cmd;
 mod import_cmd;
 mod import_files;
 mod invoker;
@@ -24,6 +25,8 @@ struct Cli {
 enum Command {
     /// Amazon States Language tools: validate, run, run-cases.
     Asl(asl_cmd::AslArgs),
+    /// Benchmarks: `bench labelling` (throughput against a Python baseline).
+    Bench(bench_cmd::BenchArgs),
     /// Import JPEG files or folders and wait until they are labelled.
     Import(import_cmd::ImportArgs),
     /// Every label with the number of photos carrying it, highest first.
@@ -36,6 +39,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Asl(args) => asl_cmd::run(args),
+        Command::Bench(args) => bench_cmd::run(args),
         Command::Import(args) => import_cmd::run(args),
         Command::Labels(args) => labels_cmd::run(args, labels_cmd::Listing::Labels),
         Command::Photos(args) => labels_cmd::run(args, labels_cmd::Listing::Photos),
