@@ -130,7 +130,11 @@ fn labelling(args: LabellingArgs) -> Result<()> {
         engines.push(("tract", Engine::Tract));
     }
     if args.engine != EngineChoice::Tract {
-        engines.extend(ort_engine(python.as_deref(), workers, args.engine == EngineChoice::Ort)?);
+        engines.extend(ort_engine(
+            python.as_deref(),
+            workers,
+            args.engine == EngineChoice::Ort,
+        )?);
     }
     let mut results = Vec::new();
     for (name, engine) in engines {
@@ -140,7 +144,10 @@ fn labelling(args: LabellingArgs) -> Result<()> {
         eprintln!("{name}: model loaded in {:.2?}", started.elapsed());
         let stages: Vec<Stage> = vec![Box::new(|jpeg: &[u8]| {
             let d = labeler.detect(jpeg)?;
-            Ok(vec![("decode", d.timings.decode), ("infer", d.timings.infer)])
+            Ok(vec![
+                ("decode", d.timings.decode),
+                ("infer", d.timings.infer),
+            ])
         })];
         let label = format!("pam ({name}, {workers} workers)");
         results.push(run_pipeline(label, &stages, &blobs, args.count, workers)?);
@@ -166,23 +173,45 @@ fn labelling(args: LabellingArgs) -> Result<()> {
 }
 
 #[cfg(feature = "ort")]
-fn ort_engine(python: Option<&Path>, workers: usize, _required: bool) -> Result<Vec<(&'static str, Engine)>> {
+fn ort_engine(
+    python: Option<&Path>,
+    workers: usize,
+    _required: bool,
+) -> Result<Vec<(&'static str, Engine)>> {
     let python = python.context("the ort engine needs the bench venv")?;
     let dylib = baseline::onnxruntime_dylib(python)?;
-    Ok(vec![("ort", Engine::Ort { dylib, sessions: workers })])
+    Ok(vec![(
+        "ort",
+        Engine::Ort {
+            dylib,
+            sessions: workers,
+        },
+    )])
 }
 
 #[cfg(not(feature = "ort"))]
-fn ort_engine(_python: Option<&Path>, _workers: usize, required: bool) -> Result<Vec<(&'static str, Engine)>> {
+fn ort_engine(
+    _python: Option<&Path>,
+    _workers: usize,
+    required: bool,
+) -> Result<Vec<(&'static str, Engine)>> {
     if required {
-        bail!("this pam was built without the `ort` feature (cargo run --release -p pam --features ort …)");
+        bail!(
+            "this pam was built without the `ort` feature (cargo run --release -p pam --features ort …)"
+        );
     }
     eprintln!("note: built without `--features ort`; measuring tract only");
     Ok(Vec::new())
 }
 
 /// Run `count` images through the stages on `workers` threads; sum each stage's time.
-fn run_pipeline(name: String, stages: &[Stage], blobs: &[Vec<u8>], count: usize, workers: usize) -> Result<RunResult> {
+fn run_pipeline(
+    name: String,
+    stages: &[Stage],
+    blobs: &[Vec<u8>],
+    count: usize,
+    workers: usize,
+) -> Result<RunResult> {
     // Warm-up outside the clock: first-touch allocations, lazy initialisation.
     for stage in stages {
         stage(&blobs[0])?;
@@ -211,7 +240,10 @@ fn run_pipeline(name: String, stages: &[Stage], blobs: &[Vec<u8>], count: usize,
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().expect("bench worker panicked")).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("bench worker panicked"))
+            .collect()
     });
     let wall = started.elapsed();
     let mut stage_totals: Vec<(&'static str, Duration)> = Vec::new();
@@ -223,7 +255,12 @@ fn run_pipeline(name: String, stages: &[Stage], blobs: &[Vec<u8>], count: usize,
             }
         }
     }
-    Ok(RunResult { name, images: count, wall, stage_totals })
+    Ok(RunResult {
+        name,
+        images: count,
+        wall,
+        stage_totals,
+    })
 }
 
 fn report(results: &[RunResult], base: Option<&RunResult>) {
@@ -247,7 +284,11 @@ fn report(results: &[RunResult], base: Option<&RunResult>) {
     }
     if let Some(base) = base {
         for r in results {
-            println!("ratio {} / python: {:.2}×", r.name, r.images_per_s() / base.images_per_s());
+            println!(
+                "ratio {} / python: {:.2}×",
+                r.name,
+                r.images_per_s() / base.images_per_s()
+            );
         }
     }
 }

@@ -21,7 +21,10 @@ pub struct BaselineRun {
 fn run(cmd: &mut Command) -> Result<String> {
     let out = cmd.output().with_context(|| format!("running {cmd:?}"))?;
     if !out.status.success() {
-        bail!("{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr).trim());
+        bail!(
+            "{cmd:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
@@ -33,10 +36,20 @@ pub fn ensure_venv(venv: &Path) -> Result<PathBuf> {
     if stamp.is_file() && python.is_file() {
         return Ok(python);
     }
-    eprintln!("creating {} (pip install {})", venv.display(), PACKAGES.join(" "));
+    eprintln!(
+        "creating {} (pip install {})",
+        venv.display(),
+        PACKAGES.join(" ")
+    );
     run(Command::new("python3").arg("-m").arg("venv").arg(venv))?;
     run(Command::new(&python)
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+        ])
         .args(PACKAGES))?;
     std::fs::write(&stamp, PACKAGES.join("\n"))?;
     Ok(python)
@@ -58,18 +71,31 @@ pub fn onnxruntime_dylib(python: &Path) -> Result<PathBuf> {
         })
         .collect();
     libs.sort();
-    libs.pop().with_context(|| format!("no libonnxruntime.so in {}", dir.display()))
+    libs.pop()
+        .with_context(|| format!("no libonnxruntime.so in {}", dir.display()))
 }
 
 /// Run the baseline on `count` images cycling through `photos`.
-pub fn measure(python: &Path, model: &Path, photos: &[PathBuf], count: usize) -> Result<BaselineRun> {
+pub fn measure(
+    python: &Path,
+    model: &Path,
+    photos: &[PathBuf],
+    count: usize,
+) -> Result<BaselineRun> {
     let script = std::env::temp_dir().join(format!("pam-bench-baseline-{}.py", std::process::id()));
     std::fs::write(&script, SCRIPT)?;
-    let out = run(Command::new(python).arg(&script).arg(model).arg(count.to_string()).args(photos));
+    let out = run(Command::new(python)
+        .arg(&script)
+        .arg(model)
+        .arg(count.to_string())
+        .args(photos));
     let _ = std::fs::remove_file(&script);
     let line = out?;
     let v: Value = serde_json::from_str(line.trim()).context("baseline output is not JSON")?;
-    let num = |k: &str| v[k].as_f64().with_context(|| format!("baseline output lacks {k}"));
+    let num = |k: &str| {
+        v[k].as_f64()
+            .with_context(|| format!("baseline output lacks {k}"))
+    };
     Ok(BaselineRun {
         images: num("images")? as usize,
         seconds: num("seconds")?,

@@ -34,7 +34,10 @@ pub fn prepare(photos: &Path, cache: &Path) -> Result<Vec<PathBuf>> {
     find_jpegs(photos, &mut sources)?;
     sources.sort();
     if sources.is_empty() {
-        bail!("no JPEG photos under {} (run scripts/fetch-photos.sh)", photos.display());
+        bail!(
+            "no JPEG photos under {} (run scripts/fetch-photos.sh)",
+            photos.display()
+        );
     }
     std::fs::create_dir_all(cache).with_context(|| format!("creating {}", cache.display()))?;
     let mut out = Vec::with_capacity(sources.len());
@@ -44,7 +47,9 @@ pub fn prepare(photos: &Path, cache: &Path) -> Result<Vec<PathBuf>> {
         let dest = cache.join(name);
         if !dest.is_file() {
             let img = image::open(src).with_context(|| format!("decoding {}", src.display()))?;
-            let img = img.resize_to_fill(WIDTH, HEIGHT, FilterType::Triangle).into_rgb8();
+            let img = img
+                .resize_to_fill(WIDTH, HEIGHT, FilterType::Triangle)
+                .into_rgb8();
             let mut bytes = Vec::new();
             JpegEncoder::new_with_quality(&mut bytes, QUALITY)
                 .encode_image(&img)
