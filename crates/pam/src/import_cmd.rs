@@ -60,6 +60,7 @@ enum Stored {
 }
 
 pub fn run(args: ImportArgs) -> ExitCode {
+    crate::world::init_logging();
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     match runtime.block_on(import(&args)) {
         Ok(report) => {

@@ -31,6 +31,7 @@ pub enum Listing {
 }
 
 pub fn run(args: ListArgs, listing: Listing) -> ExitCode {
+    crate::world::init_logging();
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     let name = match listing {
         Listing::Labels => "labels",

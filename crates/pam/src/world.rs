@@ -27,6 +27,8 @@ pub const LABELLING_MACHINE: &str = "labelling";
 pub const PHOTOS_BUCKET: &str = "photos";
 /// Where bundles and manifests live.
 pub const WORKING_BUCKET: &str = "working";
+/// How many delivery rounds `dispatch` tries before leaving failing events pending.
+const DISPATCH_ROUNDS: usize = 10;
 /// The model file, relative to the repository (scripts/fetch-model.sh writes it).
 const MODEL_IN_REPO: &str = ".cache/models/efficientnet-lite0.onnx";
 
@@ -249,7 +251,7 @@ impl World {
     /// Delivers due events until none is left (a failing one waits for its backoff).
     pub async fn dispatch(&self) -> Result<(), WorldError> {
         let rule = LabellingRule::for_bucket(self.photos.clone());
-        loop {
+        for _ in 0..DISPATCH_ROUNDS {
             let report = self
                 .store
                 .outbox()
@@ -260,5 +262,18 @@ impl World {
             }
             tokio::time::sleep(std::time::Duration::from_millis(500)).await;
         }
+        // Events whose handler keeps failing stay in the outbox for the next command.
+        tracing::warn!("some object-created events could not be delivered; they stay pending");
+        Ok(())
     }
+}
+
+/// Logs to stderr: warnings by default, more with `RUST_LOG` (e.g. `RUST_LOG=info`).
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
