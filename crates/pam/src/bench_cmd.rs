@@ -29,6 +29,8 @@ pub struct BenchArgs {
 enum BenchWhat {
     /// Labelling throughput (images/s) on 1024×768 JPEGs, and our ratio to a Python baseline.
     Labelling(LabellingArgs),
+    /// Bundle throughput against `cat` of the same photos, and the bundle's peak RSS.
+    Bundle(crate::bench_bundle::BenchBundleArgs),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -81,7 +83,18 @@ impl RunResult {
 }
 
 pub fn run(args: BenchArgs) -> ExitCode {
-    let BenchWhat::Labelling(args) = args.what;
+    let args = match args.what {
+        BenchWhat::Labelling(args) => args,
+        BenchWhat::Bundle(args) => {
+            return match crate::bench_bundle::run(args) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("pam bench bundle: {e:#}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+    };
     match labelling(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -142,11 +155,14 @@ fn labelling(args: LabellingArgs) -> Result<()> {
         let labeler = Labeler::load_with(&args.model, &engine)
             .with_context(|| format!("loading {} with {name}", args.model.display()))?;
         eprintln!("{name}: model loaded in {:.2?}", started.elapsed());
+        let index = crate::bench_index::IndexStage::new()?;
         let stages: Vec<Stage> = vec![Box::new(|jpeg: &[u8]| {
             let d = labeler.detect(jpeg)?;
+            let indexed = index.index(jpeg, &d.labels)?;
             Ok(vec![
                 ("decode", d.timings.decode),
                 ("infer", d.timings.infer),
+                ("index", indexed),
             ])
         })];
         let label = format!("pam ({name}, {workers} workers)");

@@ -2,7 +2,9 @@
 //! calls into the library crates; nothing here knows how a step works.
 
 mod asl_cmd;
+mod bench_bundle;
 mod bench_cmd;
+mod bench_index;
 mod import_cmd;
 mod import_files;
 mod invoker;

@@ -55,7 +55,8 @@ pub fn ensure_venv(venv: &Path) -> Result<PathBuf> {
     Ok(python)
 }
 
-/// `libonnxruntime.so*` inside the venv's onnxruntime package.
+/// `libonnxruntime.so*` inside the venv's onnxruntime package (used by the `ort` engine).
+#[cfg(feature = "ort")]
 pub fn onnxruntime_dylib(python: &Path) -> Result<PathBuf> {
     let dir = run(Command::new(python).args([
         "-c",
