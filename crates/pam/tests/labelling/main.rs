@@ -190,3 +190,30 @@ fn kill_9_during_import_loses_nothing_and_counts_nothing_twice() {
     let (photos, _) = consistent(&pam);
     assert_eq!(photos.len(), expected, "photos lost or doubled");
 }
+
+#[test]
+fn no_wait_leaves_events_in_the_outbox_for_the_next_command() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((model, photos)) = assets("no_wait") else {
+        return;
+    };
+    let input = photos.join("palapeli-data");
+    let expected = distinct(&files(&input)).len();
+    // A model path that does not exist: --no-wait must not need the model.
+    let pam = Pam::new(pam_data_missing_model());
+    let report = pam.json(&["import", "--json", "--no-wait", input.to_str().unwrap()]);
+    assert_eq!(report["imported"], expected, "{report}");
+    // Without the model, a listing with pending work says which file is missing.
+    let out = pam.command(&["labels", "--json"]).output().unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("scripts/fetch-model.sh"), "{stderr}");
+    // With it, the listing labels what was pending first.
+    let pam = Pam { model, ..pam };
+    let (listed, _) = consistent(&pam);
+    assert_eq!(listed.len(), expected);
+}
+
+fn pam_data_missing_model() -> std::path::PathBuf {
+    std::env::temp_dir().join("pam-no-such-model.onnx")
+}
