@@ -23,6 +23,8 @@ use std::sync::Arc;
 pub const LABELLING_ASL: &str = include_str!("../../../statemachines/labelling.asl.json");
 /// The state machine name executions are recorded under.
 pub const LABELLING_MACHINE: &str = "labelling";
+/// DetectLabels' floor locally: the labeller's own per-label thresholds start at 15 %.
+pub const LOCAL_MIN_CONFIDENCE: f32 = 15.0;
 /// Where photos live.
 pub const PHOTOS_BUCKET: &str = "photos";
 /// Where bundles and manifests live.
@@ -190,7 +192,13 @@ impl World {
             index: Arc::new(index.clone()),
             labeler: labeler.clone(),
             clock: Arc::new(SystemClock),
-            detect: Default::default(),
+            // The on-device labeller applies its own per-label thresholds (15–40 %,
+            // calibrated for summed class probabilities); Rekognition's 50 % floor on
+            // top of them left about half of Debian's sample photos with no label.
+            detect: pam_tasks::detect_labels::Config {
+                min_confidence: LOCAL_MIN_CONFIDENCE,
+                ..Default::default()
+            },
             archive: Default::default(),
         };
         let exec_path = dir.join("executions.sqlite");

@@ -47,7 +47,7 @@ fn write_table(counts: &[(String, u64)], photos: &BTreeMap<String, Value>) {
     let mut text = format!(
         "Labels of {} photos (mate-backgrounds nature/, palapeli-data, scratch \
          backgrounds) after `pam import`, as `pam labels` lists them. {unlabelled} of \
-         them got no label at DetectLabels' minimum confidence (50%).\n\n\
+         them got no label above the labeller's per-label thresholds.\n\n\
          | label | photos |\n|---|---:|\n",
         photos.len()
     );
