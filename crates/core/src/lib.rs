@@ -5,7 +5,8 @@
 //! # Layout
 //! - [`domain`]: one newtype per file (`PhotoKey`, `BucketName`, `Label`, `Sha256`,
 //!   `StorageClass`, `RestoreTier`, `JobId`, `NotifyTarget`, `MatchMode`…).
-//! - [`ports`]: `PhotoStore` (+ `PhotoStoreExt`), `LabelIndex`, `Labeler`, `Presigner`.
+//! - [`ports`]: `PhotoStore` (+ `PhotoStoreExt`), `LabelIndex`, `Labeler`, `Presigner`,
+//!   and for downloads `Notifier` (per-job channel), `JobKeys` (sealing keys), `JobLog`.
 //! - [`clock`]: time as a port, so tests move time instead of sleeping.
 //! - `conformance` (feature `conformance`): the scenarios every adapter must pass.
 #![warn(missing_docs)]

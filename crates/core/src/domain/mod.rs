@@ -7,6 +7,7 @@ mod label;
 mod match_mode;
 mod notify;
 mod restore;
+mod sealed;
 mod sha256;
 mod storage;
 
@@ -17,5 +18,6 @@ pub use label::{Label, LabelError, MAX_LABEL_CHARS};
 pub use match_mode::{MatchMode, MatchModeError};
 pub use notify::{NotifyTarget, NotifyTargetError};
 pub use restore::{RestoreHeaderError, RestoreState, RestoreTier, RestoreTierError};
+pub use sealed::{JobKey, SealError, SealedTarget};
 pub use sha256::{Sha256, Sha256Error};
 pub use storage::{ArchiveStatus, ColdTarget, StorageClass, StorageNameError};
