@@ -179,10 +179,10 @@ impl JobRecord {
         if self.stage.is_final() {
             return;
         }
-        if let Some(stage) = update.stage {
-            if stage == JobStage::Failed || stage > self.stage {
-                self.stage = stage;
-            }
+        if let Some(stage) = update.stage
+            && (stage == JobStage::Failed || stage > self.stage)
+        {
+            self.stage = stage;
         }
         if let Some(counts) = update.counts {
             self.counts = counts;
