@@ -66,7 +66,7 @@ export class Api extends Construct {
       },
       defaultCorsPreflightOptions: {
         allowOrigins: [...props.origins],
-        allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+        allowMethods: ['GET', 'POST', 'OPTIONS'],
         allowHeaders: ['Authorization', 'Content-Type'],
         maxAge: undefined,
       },

@@ -26,7 +26,18 @@ export interface PamConfig {
   readonly minConfidence?: string;
   /** PAM_LINK_TTL_SECONDS for the API, when set. */
   readonly linkTtlSeconds?: string;
+  /** PAM_COLD_TARGET for Archive, when set (the binary defaults to Intelligent-Tiering). */
+  readonly coldTarget?: string;
 }
+
+/** The cold targets the Archive binary accepts. */
+export const COLD_TARGETS = [
+  'intelligent_tiering_archive',
+  'intelligent_tiering_deep_archive',
+  'glacier',
+  'deep_archive',
+  'standard',
+];
 
 /** Anything with CDK-style context lookup (a construct's node, or a plain map in tests). */
 export interface ContextSource {
@@ -107,6 +118,11 @@ export function readConfig(ctx: ContextSource): PamConfig {
     }
   }
 
+  const coldTarget = str(ctx, 'coldTarget');
+  if (coldTarget !== undefined && !COLD_TARGETS.includes(coldTarget)) {
+    throw new Error(`context coldTarget=${coldTarget}: expected one of ${COLD_TARGETS.join(', ')}`);
+  }
+
   return {
     arch,
     prefix,
@@ -118,6 +134,7 @@ export function readConfig(ctx: ContextSource): PamConfig {
     bundleDays: positiveInt(ctx, 'bundleDays', 1),
     minConfidence,
     linkTtlSeconds: linkTtl,
+    coldTarget,
   };
 }
 

@@ -260,19 +260,12 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   {
     binary: 'api-uploads',
     group: 'api',
-    description: 'POST /uploads (presigned PUT or multipart), complete and abort',
+    description: 'POST /uploads: a presigned PUT under photos/ (signed with the presign key)',
     memoryMb: 256,
     timeoutSeconds: 15,
-    routes: ['POST /uploads', 'POST /uploads/{id}/complete', 'DELETE /uploads/{id}'],
-    access: [
-      {
-        kind: 's3',
-        bucket: 'photos',
-        prefix: 'photos/*',
-        actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-      },
-      { kind: 'presign-secret' },
-    ],
+    routes: ['POST /uploads'],
+    // The browser PUTs with the presign user's signature; this role touches no bucket.
+    access: [{ kind: 'presign-secret' }],
   },
   {
     binary: 'api-downloads',

@@ -70,6 +70,9 @@ export class Lambdas extends Construct {
       if (spec.binary === 'detect-labels' && config.minConfidence !== undefined) {
         env.PAM_MIN_CONFIDENCE = config.minConfidence;
       }
+      if (spec.binary === 'archive' && config.coldTarget !== undefined) {
+        env.PAM_COLD_TARGET = config.coldTarget;
+      }
       if (spec.group === 'api' && config.linkTtlSeconds !== undefined) {
         env.PAM_LINK_TTL_SECONDS = config.linkTtlSeconds;
       }

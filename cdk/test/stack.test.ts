@@ -259,7 +259,7 @@ describe('IAM: least privilege per function', () => {
 
   test('writes to the photos bucket only where a step must', () => {
     assert.deepEqual(rolesWithAction('s3:PutObject').filter((b) => roleStatements(b)
-      .some((s) => actionsOf(s).includes('s3:PutObject') && /StoragePhotos/.test(text(s.Resource)))), ['api-uploads', 'archive']);
+      .some((s) => actionsOf(s).includes('s3:PutObject') && /StoragePhotos/.test(text(s.Resource)))), ['archive']);
     assert.deepEqual(rolesWithAction('s3:RestoreObject'), ['start-restores']);
     assert.deepEqual(rolesWithAction('rekognition:DetectLabels'), ['detect-labels']);
     assert.deepEqual(rolesWithAction('dynamodb:PutItem').filter((b) => b.startsWith('api-')), ['api-downloads']);
@@ -397,14 +397,12 @@ describe('API Gateway', () => {
       })
       .sort();
     assert.deepEqual(routes, [
-      'DELETE /uploads/{id} apiuploads',
       'GET /downloads/{id} apidownloads',
       'GET /executions apiexecutions',
       'GET /executions/{arn}/history apiexecutions',
       'GET /labels apilabels',
       'POST /downloads apidownloads',
       'POST /uploads apiuploads',
-      'POST /uploads/{id}/complete apiuploads',
     ]);
   });
 

@@ -23,6 +23,7 @@ describe('context', () => {
     assert.throws(() => readConfig(contextOf({ extraOrigins: 'http://localhost:5173/app' })), /not an origin/);
     assert.throws(() => readConfig(contextOf({ linkTtlSeconds: '700000' })), /7 days/);
     assert.throws(() => readConfig(contextOf({ retainData: 'yes' })), /expected true or false/);
+    assert.throws(() => readConfig(contextOf({ coldTarget: 'GLACIER' })), /context coldTarget=GLACIER: expected one of/);
   });
 
   test('defaults: arm64, prefix pam, data retained', () => {
@@ -35,11 +36,14 @@ describe('context', () => {
 
 describe('stack variants', () => {
   test('x86_64 on request, data destroyed with retainData=false, names follow the prefix', () => {
-    const { template: t } = synth({ arch: 'x86_64', retainData: 'false', prefix: 'pamtest' });
+    const { template: t } = synth({ arch: 'x86_64', retainData: 'false', prefix: 'pamtest', coldTarget: 'glacier', minConfidence: '70' });
     const fns = pamFunctions(t, 'pamtest');
     assert.ok(fns.size >= 16);
     for (const [name, f] of fns) assert.deepEqual(f.props.Architectures, ['x86_64'], name);
     for (const [name, f] of fns) assert.equal(f.props.Environment.Variables.PAM_TOPIC_PREFIX, 'pamtest-download-', name);
+    assert.equal(fns.get('archive')!.props.Environment.Variables.PAM_COLD_TARGET, 'glacier');
+    assert.equal(fns.get('detect-labels')!.props.Environment.Variables.PAM_MIN_CONFIDENCE, '70');
+    assert.equal(fns.get('index-labels')!.props.Environment.Variables.PAM_COLD_TARGET, undefined);
     for (const type of ['AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::Cognito::UserPool']) {
       for (const [id, r] of Object.entries(resources(t, type))) assert.equal(r.DeletionPolicy, 'Delete', id);
     }
