@@ -60,6 +60,11 @@ function ensureBinaries(ctx: ReturnType<typeof contextOf>, x86: boolean): void {
         'build those binaries first (scripts/ci/cdk.sh names the cargo command)',
     );
   }
+  // scripts/ci/lambda.sh installs cargo-lambda into .cache/venv-lambda: use it if present.
+  const venv = path.join(root, '.cache', 'venv-lambda', 'bin');
+  if (fs.existsSync(path.join(venv, 'cargo-lambda'))) {
+    process.env.PATH = `${venv}${path.delimiter}${process.env.PATH ?? ''}`;
+  }
   const probe = spawnSync('cargo', ['lambda', '--version'], { stdio: 'ignore' });
   if (probe.status !== 0) {
     throw new Error(
