@@ -37,10 +37,17 @@ function frontend(): string {
   return tmp;
 }
 
-/** Synthesizes a stack with the given context (asset staging off: no copies of binaries). */
-export function synth(context: Record<string, unknown> = {}): { template: Template; stack: PamStack } {
+/**
+ * Synthesizes a stack with the given context (asset staging off: no copies of binaries).
+ * `realCode: false` skips hashing the binaries where a test only checks other settings.
+ */
+export function synth(
+  context: Record<string, unknown> = {},
+  opts: { realCode?: boolean } = {},
+): { template: Template; stack: PamStack } {
   const app = new App({ context: { 'aws:cdk:disable-asset-staging': true, ...context } });
-  const code = REAL_BINARIES ? assetCode(process.env.PAM_LAMBDA_DIR as string) : s3Code(app);
+  const real = REAL_BINARIES && (opts.realCode ?? true);
+  const code = real ? assetCode(process.env.PAM_LAMBDA_DIR as string) : s3Code(app);
   const stack = new PamStack(app, 'Pam', {
     config: readConfig(contextOf(context)),
     code,

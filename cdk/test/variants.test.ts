@@ -36,7 +36,7 @@ describe('context', () => {
 
 describe('stack variants', () => {
   test('x86_64 on request, data destroyed with retainData=false, names follow the prefix', () => {
-    const { template: t } = synth({ arch: 'x86_64', retainData: 'false', prefix: 'pamtest', coldTarget: 'glacier', minConfidence: '70' });
+    const { template: t } = synth({ arch: 'x86_64', retainData: 'false', prefix: 'pamtest', coldTarget: 'glacier', minConfidence: '70' }, { realCode: false });
     const fns = pamFunctions(t, 'pamtest');
     assert.ok(fns.size >= 16);
     for (const [name, f] of fns) assert.deepEqual(f.props.Architectures, ['x86_64'], name);
