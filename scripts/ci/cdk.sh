@@ -62,12 +62,12 @@ fi
 
 export PAM_LAMBDA_DIR="$lambda_dir"
 t0=$(date +%s)
-(cd "$cdk" && node --test dist/test/)
+(cd "$cdk" && npm test --silent)
 say "npm test took $(elapsed "$t0")"
 
 t0=$(date +%s)
 rm -rf "$cdk/cdk.out"
-(cd "$cdk" && node dist/bin/cdk-run.js synth --context arch=x86_64)
+(cd "$cdk" && npm run synth --silent -- --context arch=x86_64)
 say "synth took $(elapsed "$t0")"
 count="$(node -e 'console.log(Object.keys(require(process.argv[1]).Resources).length)' "$cdk/cdk.out/Pam.template.json")"
 say "cdk.out/Pam.template.json: $count resources"
