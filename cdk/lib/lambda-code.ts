@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
 
 /** Supplies one Lambda's code by binary name. */
 export interface CodeSource {
@@ -13,7 +14,8 @@ export interface CodeSource {
   readonly describe: string;
   /** The binaries this source cannot supply. */
   missing(binaries: readonly string[]): string[];
-  code(binary: string): lambda.Code;
+  /** The code of `binary`, for a function created under `scope`. */
+  code(scope: Construct, binary: string): lambda.Code;
 }
 
 /** `<dir>/<binary>/bootstrap`, as `cargo lambda build` leaves it. */
@@ -34,6 +36,6 @@ export function assetCode(dir: string): CodeSource {
           return true;
         }
       }),
-    code: (binary) => lambda.Code.fromAsset(path.join(abs, binary)),
+    code: (_scope, binary) => lambda.Code.fromAsset(path.join(abs, binary)),
   };
 }

@@ -82,7 +82,7 @@ export class Lambdas extends Construct {
         runtime: lambda.Runtime.PROVIDED_AL2023,
         architecture: config.arch,
         handler: 'bootstrap',
-        code: props.code.code(spec.binary),
+        code: props.code.code(this, spec.binary),
         memorySize: spec.memoryMb,
         timeout: Duration.seconds(spec.timeoutSeconds),
         ephemeralStorageSize: spec.ephemeralMb ? Size.mebibytes(spec.ephemeralMb) : undefined,

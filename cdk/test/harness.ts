@@ -19,13 +19,17 @@ import { defaultFrontendDir } from '../lib/paths';
 /** Whether the real binaries are used (CI) or an S3 code location. */
 export const REAL_BINARIES = Boolean(process.env.PAM_LAMBDA_DIR);
 
-function s3Code(app: App): CodeSource {
-  const artifacts = new Stack(app, 'Artifacts');
-  const bucket = s3.Bucket.fromBucketName(artifacts, 'Bucket', 'pam-test-artifacts');
+function s3Code(): CodeSource {
   return {
     describe: 's3://pam-test-artifacts',
     missing: () => [],
-    code: (binary) => lambda.Code.fromBucket(bucket, `${binary}.zip`),
+    code: (scope, binary) => {
+      const stack = Stack.of(scope);
+      const bucket =
+        (stack.node.tryFindChild('TestArtifacts') as s3.IBucket | undefined) ??
+        s3.Bucket.fromBucketName(stack, 'TestArtifacts', 'pam-test-artifacts');
+      return lambda.Code.fromBucket(bucket, `${binary}.zip`);
+    },
   };
 }
 
@@ -47,7 +51,7 @@ export function synth(
 ): { template: Template; stack: PamStack } {
   const app = new App({ context: { 'aws:cdk:disable-asset-staging': true, ...context } });
   const real = REAL_BINARIES && (opts.realCode ?? true);
-  const code = real ? assetCode(process.env.PAM_LAMBDA_DIR as string) : s3Code(app);
+  const code = real ? assetCode(process.env.PAM_LAMBDA_DIR as string) : s3Code();
   const stack = new PamStack(app, 'Pam', {
     config: readConfig(contextOf(context)),
     code,
