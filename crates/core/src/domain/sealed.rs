@@ -57,9 +57,33 @@ impl JobKey {
 
     /// Seals `target` for `job`.
     pub fn seal(&self, job: &JobId, target: &NotifyTarget) -> SealedTarget {
-        let cipher = XChaCha20Poly1305::new((&self.0).into());
         let mut nonce = [0u8; 24];
         rand::fill(&mut nonce);
+        self.seal_with_nonce(job, target, nonce)
+    }
+
+    /// Seals `target` for `job` with a nonce derived from the key, the job and the
+    /// address (a synthetic IV), so sealing the same address for the same job twice
+    /// gives the same text: a retried download request then yields the same execution
+    /// input (Step Functions refuses a second start under one name with other input).
+    /// It reveals only that two sealings under one job's key hold the same address.
+    pub fn seal_deterministic(&self, job: &JobId, target: &NotifyTarget) -> SealedTarget {
+        use sha2::Digest;
+        let aad = Self::aad(job, target.kind());
+        let mut h = sha2::Sha256::new();
+        h.update(b"pam-notify-nonce-v1");
+        h.update(self.0);
+        h.update((aad.len() as u64).to_be_bytes());
+        h.update(&aad);
+        h.update(target.expose().as_bytes());
+        let digest = h.finalize();
+        let mut nonce = [0u8; 24];
+        nonce.copy_from_slice(&digest[..24]);
+        self.seal_with_nonce(job, target, nonce)
+    }
+
+    fn seal_with_nonce(&self, job: &JobId, target: &NotifyTarget, nonce: [u8; 24]) -> SealedTarget {
+        let cipher = XChaCha20Poly1305::new((&self.0).into());
         let kind = target.kind();
         let ct = cipher
             .encrypt(
@@ -156,5 +180,21 @@ mod tests {
         assert_eq!(back.open(&job, &sealed).unwrap(), target);
         assert!(JobKey::from_bytes(&[0; 31]).is_err());
         assert_eq!(format!("{key:?}"), "JobKey(<redacted>)");
+    }
+
+    #[test]
+    fn deterministic_sealing_repeats_only_for_the_same_job_key_and_address() {
+        let job = JobId::parse("job-1").unwrap();
+        let key = JobKey::generate();
+        let target = NotifyTarget::email("person@example.com").unwrap();
+        let a = key.seal_deterministic(&job, &target);
+        assert_eq!(a, key.seal_deterministic(&job, &target));
+        assert_eq!(key.open(&job, &a).unwrap(), target);
+        let other = NotifyTarget::email("other@example.com").unwrap();
+        assert_ne!(a, key.seal_deterministic(&job, &other));
+        assert_ne!(a, JobKey::generate().seal_deterministic(&job, &target));
+        let job2 = JobId::parse("job-2").unwrap();
+        assert_ne!(a, key.seal_deterministic(&job2, &target));
+        assert_ne!(a, key.seal(&job, &target));
     }
 }
