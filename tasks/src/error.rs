@@ -2,7 +2,9 @@
 //! the state machines' Retry/Catch `ErrorEquals` lists use, on AWS (Lambda's
 //! `errorType`) and in the embedded engine alike. Port errors map here in one place.
 
-use pam_core::ports::{IndexError, LabelerError, StoreError};
+use pam_core::ports::{
+    IndexError, JobError, KeysError, LabelerError, NotifyError, PresignError, StoreError,
+};
 
 /// Every error name a step can raise, for ASL authors and tests.
 pub const ERROR_NAMES: &[&str] = &[
@@ -14,6 +16,11 @@ pub const ERROR_NAMES: &[&str] = &[
     "Pam.InvalidInput",
     "Pam.Transient",
     "Pam.Internal",
+    "Pam.NoPhotos",
+    "Pam.ChannelNotConfirmed",
+    "Pam.RestoreTimeout",
+    "Pam.KeyErased",
+    "Pam.AddressRefused",
 ];
 
 /// Why a step failed.
@@ -55,6 +62,21 @@ pub enum StepError {
     /// Anything else.
     #[error("internal error: {0}")]
     Internal(String),
+    /// No photo matches the download's labels.
+    #[error("no photos match: {0}")]
+    NoPhotos(String),
+    /// The person has not confirmed the notification subscription yet (retry later).
+    #[error("the notification channel {0} is not confirmed yet")]
+    ChannelNotConfirmed(String),
+    /// Archived photos were still not restored after the last allowed poll round.
+    #[error("restores timed out: {0}")]
+    RestoreTimeout(String),
+    /// The job's sealing key is gone (the job was closed): its address cannot be read.
+    #[error("the key of download job {0} was erased; its address can no longer be read")]
+    KeyErased(String),
+    /// The delivery service refused the address.
+    #[error("the notification address was refused: {0}")]
+    AddressRefused(String),
 }
 
 impl StepError {
@@ -69,6 +91,11 @@ impl StepError {
             Self::InvalidInput(_) => "Pam.InvalidInput",
             Self::Transient(_) => "Pam.Transient",
             Self::Internal(_) => "Pam.Internal",
+            Self::NoPhotos(_) => "Pam.NoPhotos",
+            Self::ChannelNotConfirmed(_) => "Pam.ChannelNotConfirmed",
+            Self::RestoreTimeout(_) => "Pam.RestoreTimeout",
+            Self::KeyErased(_) => "Pam.KeyErased",
+            Self::AddressRefused(_) => "Pam.AddressRefused",
         }
     }
 
@@ -106,6 +133,48 @@ impl From<IndexError> for StepError {
             IndexError::AlreadyExists { .. } => Self::Conflict(e.to_string()),
             IndexError::InvalidArgument(_) => Self::InvalidInput(e.to_string()),
             IndexError::Transient { .. } => Self::Transient(e.to_string()),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<JobError> for StepError {
+    fn from(e: JobError) -> Self {
+        match e {
+            JobError::NotFound(_) => Self::NotFound(e.to_string()),
+            JobError::Conflict(_) => Self::Conflict(e.to_string()),
+            JobError::InvalidArgument(_) => Self::InvalidInput(e.to_string()),
+            JobError::Transient { .. } => Self::Transient(e.to_string()),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<KeysError> for StepError {
+    fn from(e: KeysError) -> Self {
+        match e {
+            KeysError::Transient { .. } => Self::Transient(e.to_string()),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<NotifyError> for StepError {
+    fn from(e: NotifyError) -> Self {
+        match e {
+            NotifyError::Refused(_) => Self::AddressRefused(e.to_string()),
+            NotifyError::InvalidChannel(_) => Self::InvalidInput(e.to_string()),
+            NotifyError::Closed(_) => Self::Conflict(e.to_string()),
+            NotifyError::Transient { .. } => Self::Transient(e.to_string()),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<PresignError> for StepError {
+    fn from(e: PresignError) -> Self {
+        match e {
+            PresignError::InvalidExpiry(_) => Self::InvalidInput(e.to_string()),
             other => Self::Internal(other.to_string()),
         }
     }
@@ -154,6 +223,11 @@ mod tests {
             StepError::InvalidInput("x".into()),
             StepError::Transient("x".into()),
             StepError::Internal("x".into()),
+            StepError::NoPhotos("x".into()),
+            StepError::ChannelNotConfirmed("x".into()),
+            StepError::RestoreTimeout("x".into()),
+            StepError::KeyErased("x".into()),
+            StepError::AddressRefused("x".into()),
         ];
         for e in &all {
             assert!(ERROR_NAMES.contains(&e.error_name()), "{}", e.error_name());

@@ -4,7 +4,9 @@
 //! they run in a Lambda or in the embedded engine.
 //!
 //! # Layout
-//! - [`detect_labels`], [`index_labels`], [`archive`], [`quarantine`]: the labelling steps.
+//! - [`read_event`], [`detect_labels`], [`index_labels`], [`archive`], [`quarantine`]: the
+//!   labelling steps.
+//! - [`download`]: the download steps, [`download::DownloadSteps`] and [`download::prepare`].
 //! - [`error`]: [`StepError`] and its stable names (`Pam.NotAJpeg`…) for Retry/Catch.
 //! - [`invoke`]: call a step by name with JSON; `${XFunctionArn}` → step name.
 //! - [`jpeg`]: the content check; [`object_ref`]: payload shapes and tag names.
@@ -12,12 +14,14 @@
 
 pub mod archive;
 pub mod detect_labels;
+pub mod download;
 pub mod error;
 pub mod index_labels;
 pub mod invoke;
 pub mod jpeg;
 pub mod object_ref;
 pub mod quarantine;
+pub mod read_event;
 
 pub use error::{ERROR_NAMES, StepError};
 pub use invoke::{LABELLING_STEPS, LabellingSteps, binary_name, step_for_resource};
