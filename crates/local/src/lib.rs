@@ -12,6 +12,7 @@
 //! - `db.rs`: the SQLite connection wrapper shared by all of them.
 #![warn(missing_docs)]
 
+pub mod accounts;
 mod db;
 pub mod index;
 #[cfg(feature = "model")]
