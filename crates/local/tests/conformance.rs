@@ -6,8 +6,10 @@ use chrono::{Duration, TimeZone, Utc};
 use pam_core::BucketName;
 use pam_core::clock::ManualClock;
 use pam_core::conformance::{self as c, ArchiveCaps, TimeTravel};
-use pam_core::ports::LabelIndex;
-use pam_local::{LocalStore, LocalStoreConfig, RestoreDelays, SqliteIndex};
+use pam_core::ports::{JobKeys, JobLog, LabelIndex};
+use pam_local::{
+    LocalStore, LocalStoreConfig, RestoreDelays, SqliteIndex, SqliteJobKeys, SqliteJobLog,
+};
 use std::sync::Arc;
 
 struct Fixture {
@@ -136,4 +138,43 @@ async fn index_concurrent_connections() {
         handles.push(Arc::new(SqliteIndex::open(&path).await.unwrap()));
     }
     c::index_labels_concurrently(&handles).await;
+}
+
+async fn job_log(dir: &tempfile::TempDir) -> SqliteJobLog {
+    SqliteJobLog::open(&dir.path().join("jobs.sqlite"))
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn job_log_scenarios() {
+    let d = tempfile::tempdir().unwrap();
+    c::job_create_is_idempotent(&job_log(&d).await).await;
+    let d = tempfile::tempdir().unwrap();
+    c::job_update_rules(&job_log(&d).await).await;
+    let d = tempfile::tempdir().unwrap();
+    c::job_list_newest_first(&job_log(&d).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn job_log_concurrent_connections() {
+    let d = tempfile::tempdir().unwrap();
+    let mut handles: Vec<Arc<dyn JobLog>> = Vec::new();
+    for _ in 0..4 {
+        handles.push(Arc::new(job_log(&d).await));
+    }
+    c::job_updates_concurrently(&handles).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn job_keys_scenarios() {
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("keys.sqlite");
+    let keys = SqliteJobKeys::open(&path).await.unwrap();
+    c::keys_create_get_erase(&keys).await;
+    let mut handles: Vec<Arc<dyn JobKeys>> = Vec::new();
+    for _ in 0..4 {
+        handles.push(Arc::new(SqliteJobKeys::open(&path).await.unwrap()));
+    }
+    c::keys_create_concurrently(&handles).await;
 }

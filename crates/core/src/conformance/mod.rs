@@ -3,15 +3,20 @@
 //! Capability differences are arguments, never skipped scenarios.
 //!
 //! **Warning:** store scenarios create and delete objects under `conformance/` in the
-//! bucket they are given; index scenarios expect an empty index of their own.
+//! bucket they are given; index and job-log scenarios expect an empty index / log of
+//! their own; key scenarios use job ids starting `conf-keys`.
 //! Scenarios panic with a message naming the broken rule.
 
 mod index;
+mod jobs;
+mod keys;
 mod store;
 mod store_archive;
 mod store_multipart;
 
 pub use index::*;
+pub use jobs::*;
+pub use keys::*;
 pub use store::*;
 pub use store_archive::*;
 pub use store_multipart::*;

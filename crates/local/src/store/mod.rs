@@ -5,6 +5,7 @@
 //! the object's metadata (see `crate::outbox`).
 
 mod archive;
+mod expire;
 mod files;
 mod multipart;
 mod objects;
@@ -20,6 +21,8 @@ use pam_core::{ArchiveStatus, BucketName, ObjectKey, StorageClass};
 use restore_model::RestoreDelays;
 use std::path::Path;
 use std::sync::Arc;
+
+pub use expire::ExpiryReport;
 
 /// How a [`LocalStore`] behaves.
 #[derive(Debug, Clone)]
