@@ -1,6 +1,8 @@
 //! How the embedded engine reaches the steps: a Task's `Resource`
-//! (`${DetectLabelsFunctionArn}`) names the step, which runs in-process with the local
-//! ports — the Lambda binary `detect-labels` runs the very same function on AWS.
+//! (`${DetectLabelsFunctionArn}`, `${BuildBundleFunctionArn}`) names the step, which
+//! runs in-process with the local ports — the Lambda binary `detect-labels` runs the
+//! very same function on AWS. One invoker serves both state machines: labelling and
+//! download step names do not overlap.
 //! Also the lazily loaded model behind the `Labeler` port, so commands that find no
 //! labelling to do never pay for loading it.
 
@@ -10,7 +12,8 @@ use pam_asl::{StatesError, TaskContext, TaskInvoker};
 use pam_core::ports::PhotoStore;
 use pam_core::ports::labeler::{DetectLabelsOutput, DetectLabelsRequest, Labeler, LabelerError};
 use pam_local::ModelLabeler;
-use pam_tasks::{LABELLING_STEPS, LabellingSteps, binary_name, step_for_resource};
+use pam_tasks::download::{DOWNLOAD_STEPS, DownloadSteps};
+use pam_tasks::{LABELLING_STEPS, LabellingSteps, StepError, binary_name, step_for_resource};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -18,13 +21,32 @@ use tokio::sync::{OnceCell, Semaphore};
 
 /// Runs `${XFunctionArn}` Task resources as the in-process step `X`.
 pub struct StepInvoker {
-    steps: LabellingSteps,
+    labelling: LabellingSteps,
+    download: DownloadSteps,
 }
 
 impl StepInvoker {
-    /// An invoker over the labelling steps and their ports.
-    pub fn new(steps: LabellingSteps) -> Self {
-        Self { steps }
+    /// An invoker over the labelling and download steps and their ports.
+    pub fn new(labelling: LabellingSteps, download: DownloadSteps) -> Self {
+        Self {
+            labelling,
+            download,
+        }
+    }
+
+    async fn run(&self, step: &str, input: Value) -> Result<Value, StepError> {
+        if LABELLING_STEPS.contains(&step) {
+            return self.labelling.invoke(step, input).await;
+        }
+        // Some download steps' futures are not `Send` (streams over `&dyn` ports hit
+        // rustc's higher-ranked `Send` limitation), and the engine needs `Send`: build
+        // and run the future on a blocking-pool thread of this runtime instead.
+        let steps = self.download.clone();
+        let step = step.to_owned();
+        let handle = tokio::runtime::Handle::current();
+        tokio::task::spawn_blocking(move || handle.block_on(steps.invoke(&step, input)))
+            .await
+            .map_err(|e| StepError::Internal(format!("the step panicked or was cancelled: {e}")))?
     }
 }
 
@@ -37,18 +59,19 @@ impl TaskInvoker for StepInvoker {
         ctx: &TaskContext,
     ) -> Result<Value, StatesError> {
         let step = step_for_resource(resource)
-            .filter(|s| LABELLING_STEPS.contains(s))
+            .filter(|s| LABELLING_STEPS.contains(s) || DOWNLOAD_STEPS.contains(s))
             .ok_or_else(|| {
                 StatesError::new(
                     "States.TaskFailed",
                     format!(
-                        "no local step for resource {resource}; known: {}",
-                        LABELLING_STEPS.join(", ")
+                        "no local step for resource {resource}; known: {}, {}",
+                        LABELLING_STEPS.join(", "),
+                        DOWNLOAD_STEPS.join(", ")
                     ),
                 )
             })?;
         tracing::debug!(step, lambda = %binary_name(step), execution = %ctx.execution_name, attempt = ctx.retry_count, "invoking step");
-        self.steps.invoke(step, input).await.map_err(|e| {
+        self.run(step, input).await.map_err(|e| {
             tracing::info!(step, execution = %ctx.execution_name, error = e.error_name(), cause = %e, "step failed");
             StatesError::new(e.error_name(), e.to_string())
         })

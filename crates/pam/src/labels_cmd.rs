@@ -2,9 +2,10 @@
 //! `pam labels --json` → `{"labels":[{"name","count"}]}`, highest count first;
 //! `pam photos --json` → `{"photos":[{"key","file_name","sha256","size","storage_class",
 //! "labels":[{"name","confidence","parents":[…]}]}]}` (plus `tags`, the object's tags).
-//! Both first finish labelling that earlier, perhaps killed, processes left pending.
+//! Both first finish labelling that earlier, perhaps killed, processes left pending
+//! (unless another process runs the engine: then they list what is indexed now).
 
-use crate::world::{World, WorldArgs};
+use crate::world::{Access, World, WorldArgs};
 use clap::Args;
 use pam_core::ports::LabelIndex;
 use pam_core::ports::index::{PageRequest, PhotoEntry};
@@ -47,8 +48,9 @@ pub fn run(args: ListArgs, listing: Listing) -> ExitCode {
 }
 
 async fn list(args: &ListArgs, listing: Listing) -> anyhow::Result<()> {
-    let world = World::open(&args.world).await?;
-    if world.has_pending_work().await? {
+    // While another process runs the engine (`pam serve`), list what is indexed now.
+    let world = World::open_with(&args.world, Access::RunEngineIfFree).await?;
+    if world.runs_engine() && world.has_pending_work().await? {
         world.require_model().await?;
         world.settle().await?;
     }

@@ -8,6 +8,7 @@ mod archive;
 mod expire;
 mod files;
 mod multipart;
+mod object_file;
 mod objects;
 pub mod restore_model;
 pub(crate) mod rows;
