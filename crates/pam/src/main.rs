@@ -20,6 +20,7 @@ mod rule;
 mod world;
 mod world_config;
 mod world_downloads;
+mod world_maintenance;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

@@ -286,7 +286,7 @@ impl World {
         let definition: Value =
             serde_json::from_str(LABELLING_ASL).expect("the built-in state machine is JSON");
         let rule = Arc::new(StartLabelling::new(engine.clone(), definition));
-        Ok(Self {
+        let world = Self {
             dir,
             store,
             index,
@@ -299,7 +299,12 @@ impl World {
             downloads,
             labeler,
             lock,
-        })
+        };
+        // Bundles whose links expired go as soon as an engine-running process opens.
+        if let Err(e) = world.expire_working_area().await {
+            tracing::warn!(error = %e, "could not expire the working area");
+        }
+        Ok(world)
     }
 
     /// The file of an object in the working bucket (a bundle part), if it exists.
