@@ -161,19 +161,19 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     timeoutSeconds: 300,
     access: [
       { kind: 's3', bucket: 'photos', prefix: 'photos/*', actions: [HEAD, 's3:RestoreObject'] },
-      { kind: 's3', bucket: 'working', prefix: 'manifests/*', actions: [HEAD, 's3:PutObject'] },
+      { kind: 's3', bucket: 'working', prefix: 'manifests/*', actions: [HEAD] },
       TABLE_WRITE,
     ],
   },
   {
     binary: 'check-restores',
     group: 'download',
-    description: 'CheckRestores: one poll round over the manifest, O(1) transitions',
+    description: 'CheckRestores: one poll round over the manifest (asks again where a restore lapsed)',
     memoryMb: 512,
     timeoutSeconds: 300,
     access: [
-      { kind: 's3', bucket: 'photos', prefix: 'photos/*', actions: [HEAD] },
-      { kind: 's3', bucket: 'working', prefix: 'manifests/*', actions: [HEAD, 's3:PutObject'] },
+      { kind: 's3', bucket: 'photos', prefix: 'photos/*', actions: [HEAD, 's3:RestoreObject'] },
+      { kind: 's3', bucket: 'working', prefix: 'manifests/*', actions: [HEAD] },
       TABLE_WRITE,
     ],
   },
@@ -194,7 +194,6 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
         actions: [
           HEAD,
           's3:PutObject',
-          's3:DeleteObject',
           's3:AbortMultipartUpload',
           's3:ListMultipartUploadParts',
         ],
@@ -208,11 +207,8 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     description: "Presign: a link to the bundle signed with the presign user's long-term key",
     memoryMb: 256,
     timeoutSeconds: 30,
-    access: [
-      { kind: 's3', bucket: 'working', prefix: 'bundles/*', actions: [HEAD] },
-      { kind: 'presign-secret' },
-      TABLE_WRITE,
-    ],
+    // Signing is local (no S3 call): the secret and the job record only.
+    access: [{ kind: 'presign-secret' }, TABLE_WRITE],
   },
   {
     binary: 'notify',

@@ -267,7 +267,9 @@ describe('IAM: least privilege per function', () => {
   test('writes to the photos bucket only where a step must', () => {
     assert.deepEqual(rolesWithAction('s3:PutObject').filter((b) => roleStatements(b)
       .some((s) => actionsOf(s).includes('s3:PutObject') && /StoragePhotos/.test(text(s.Resource)))), ['archive']);
-    assert.deepEqual(rolesWithAction('s3:RestoreObject'), ['start-restores']);
+    assert.deepEqual(rolesWithAction('s3:RestoreObject'), ['check-restores', 'start-restores']);
+    assert.deepEqual(rolesWithAction('s3:DeleteObject'), []);
+    assert.deepEqual(rolesWithAction('s3:ListBucket').filter((b) => b.startsWith('api-') || b === 'presign'), []);
     assert.deepEqual(rolesWithAction('rekognition:DetectLabels'), ['detect-labels']);
     assert.deepEqual(rolesWithAction('dynamodb:PutItem').filter((b) => b.startsWith('api-')), ['api-downloads']);
     assert.deepEqual(rolesWithAction('dynamodb:Query').filter((b) => !roleStatements(b).some((s) => actionsOf(s).includes('dynamodb:PutItem'))), ['api-labels']);
