@@ -9,6 +9,11 @@
 # The port is MOTO_PORT if set, else a free one. Only `export` lines go to stdout; all
 # progress goes to stderr. moto runs from its own venv at .cache/venv-moto (PyPI
 # moto[server] 5.2.5); its pid, port and log are under .cache/moto/.
+#
+# Beside moto runs scripts/moto_proxy.py (exported as PAM_MOTO_PROXY): moto's Step
+# Functions engine calls Lambda at localhost:<its MOTO_PORT setting>, so moto is told
+# the proxy's port, and the proxy hands Lambda invocations to the emulator a test
+# registers (cargo-lambda) and everything else to moto.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -46,6 +51,11 @@ print_env() {
   port=$(cat "$state/port")
   echo "export PAM_AWS_ENDPOINT=http://127.0.0.1:$port"
   echo "export MOTO_PORT=$port"
+  echo "export PAM_MOTO_PROXY=http://127.0.0.1:$(cat "$state/proxy_port")"
+}
+
+proxy_running() {
+  [ -f "$state/proxy_pid" ] && kill -0 "$(cat "$state/proxy_pid")" 2>/dev/null
 }
 
 free_port() {
@@ -53,19 +63,27 @@ free_port() {
 }
 
 start() {
-  if running_pid >/dev/null; then
+  if running_pid >/dev/null && proxy_running; then
     say "already running (pid $(cat "$state/pid"))"
     print_env
     return
   fi
+  stop >/dev/null 2>&1 || true
   install
   mkdir -p "$state"
   local port="${MOTO_PORT:-$(free_port)}"
-  say "starting moto_server on 127.0.0.1:$port (log: $state/server.log)"
+  local proxy_port
+  proxy_port=$(free_port)
+  say "starting moto_server on 127.0.0.1:$port (log: $state/server.log), its proxy on $proxy_port"
   # setsid: the server outlives this script and is not killed with its process group.
-  setsid "$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$state/server.log" 2>&1 </dev/null &
+  MOTO_PORT="$proxy_port" setsid "$venv/bin/moto_server" -H 127.0.0.1 -p "$port" \
+    >"$state/server.log" 2>&1 </dev/null &
   echo $! >"$state/pid"
   echo "$port" >"$state/port"
+  setsid "$venv/bin/python" "$root/scripts/moto_proxy.py" "$proxy_port" "$port" \
+    >"$state/proxy.log" 2>&1 </dev/null &
+  echo $! >"$state/proxy_pid"
+  echo "$proxy_port" >"$state/proxy_port"
   for _ in $(seq 1 100); do
     if python3 - "$port" <<'EOF' 2>/dev/null; then
 import sys, urllib.request
@@ -95,7 +113,10 @@ stop() {
   else
     say "not running"
   fi
-  rm -f "$state/pid" "$state/port"
+  if proxy_running; then
+    kill "$(cat "$state/proxy_pid")"
+  fi
+  rm -f "$state/pid" "$state/port" "$state/proxy_pid" "$state/proxy_port"
 }
 
 case "${1:-}" in

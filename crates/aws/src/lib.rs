@@ -11,7 +11,13 @@
 //!   why links are not signed with a Lambda's session credentials.
 //! - `dynamo/`: [`DynamoIndex`] (`LabelIndex`): the table design, counted-once
 //!   transactions, membership items, paginated queries.
+//! - `dynamo/jobs.rs`, `dynamo/keys.rs`: [`DynamoJobLog`] (`JobLog`) and
+//!   [`DynamoJobKeys`] (`JobKeys`) in the same table (TTL attribute `ttl`).
 //! - `rekognition.rs`: [`RekognitionLabeler`] (`Labeler`).
+//! - `sns.rs`: [`SnsNotifier`] (`Notifier`): one topic per download job.
+//! - `sfn/`: [`SfnExecutions`]: start (idempotent, named), describe, list, history.
+//! - `secrets.rs`: the presign key from Secrets Manager.
+//! - `sdk_error.rs`: which SDK failures are transient, for every service alike.
 #![warn(missing_docs)]
 
 mod config;
@@ -19,9 +25,16 @@ pub mod dynamo;
 pub mod presign;
 pub mod rekognition;
 pub mod s3;
+mod sdk_error;
+pub mod secrets;
+pub mod sfn;
+pub mod sns;
 
 pub use config::AwsSettings;
-pub use dynamo::DynamoIndex;
+pub use dynamo::{DynamoIndex, DynamoJobKeys, DynamoJobLog};
 pub use presign::{KeyError, LongTermKey, S3Presigner};
 pub use rekognition::RekognitionLabeler;
 pub use s3::{MultipartSettings, S3Store};
+pub use secrets::{SecretError, load_presign_key};
+pub use sfn::{ExecutionInfo, SfnError, SfnExecutions};
+pub use sns::SnsNotifier;

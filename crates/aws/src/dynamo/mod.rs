@@ -11,6 +11,8 @@
 //! | label counter | `LABEL#<name>` | `#COUNT` | `label`, `photos` (N, distinct photos) | `LABELS` / `<name>` |
 //! | label member | `LABEL#<name>` | `PHOTO#<key>` | `photo_key` | — |
 //! | quarantine | `QUARANTINE#<key>` | `QUARANTINE` | `photo_key`, `error`, `reason`, `at` | `QUARANTINE` / `<key>` |
+//! | download job | `JOB#<id>` | `JOB` | see [`DynamoJobLog`] | `JOBS` / `<created_at>#<id>` |
+//! | job key | `JOBKEY#<id>` | `KEY` | see [`DynamoJobKeys`] | — |
 //!
 //! - **Content dedupe**: `record_photo` is one TransactWriteItems putting the content
 //!   item and the photo item, each with `attribute_not_exists(pk)`; when it is
@@ -34,10 +36,14 @@
 
 mod error;
 mod items;
+mod jobs;
+mod keys;
 mod read;
 mod table;
 mod write;
 
+pub use jobs::{DynamoJobLog, JOB_RETENTION_DAYS};
+pub use keys::{DynamoJobKeys, KEY_RETENTION_DAYS};
 pub use table::create_table;
 
 use async_trait::async_trait;

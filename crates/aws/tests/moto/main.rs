@@ -23,7 +23,10 @@
 mod archive;
 mod helpers;
 mod index;
+mod jobs;
 mod labeler;
+mod notify;
 mod presign;
+mod sfn;
 mod store;
 mod wire;
