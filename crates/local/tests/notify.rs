@@ -290,3 +290,42 @@ async fn webhook_failures_are_classified() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_opens_make_one_channel_and_close_leaves_no_seal() {
+    let f = Arc::new(fixture(|_| {}).await);
+    let job = JobId::parse("job-race").unwrap();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let (f, job) = (f.clone(), job.clone());
+        tasks.spawn(async move {
+            let target = NotifyTarget::email(EMAIL).unwrap();
+            f.notifier.open(&job, &target).await.unwrap()
+        });
+    }
+    let mut ids = Vec::new();
+    while let Some(id) = tasks.join_next().await {
+        ids.push(id.unwrap());
+    }
+    assert!(ids.windows(2).all(|w| w[0] == w[1]), "{ids:?}");
+    let db = f.dir.path().join("channels.sqlite");
+    let sealed: Vec<String> = {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        let mut stmt = c.prepare("SELECT sealed FROM channels").unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert_eq!(sealed.len(), 1, "one row per job");
+    assert!(
+        !files_containing(f.dir.path(), &sealed[0]).is_empty(),
+        "the sealed address is stored while the channel is open"
+    );
+    f.notifier.close(&ids[0]).await.unwrap();
+    let left = files_containing(f.dir.path(), &sealed[0]);
+    assert!(
+        left.is_empty(),
+        "the sealed address outlived close in {left:?}"
+    );
+}

@@ -260,8 +260,8 @@ pub async fn job_updates_concurrently(handles: &[Arc<dyn JobLog>]) {
     assert!(!handles.is_empty());
     let r = job_record("conf-race", job_epoch());
     let mut tasks = tokio::task::JoinSet::new();
-    for h in handles.iter().cloned() {
-        let r = r.clone();
+    for h in handles {
+        let (h, r) = (h.clone(), r.clone());
         tasks.spawn(async move { h.create(&r).await });
     }
     while let Some(done) = tasks.join_next().await {

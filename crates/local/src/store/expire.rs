@@ -72,8 +72,8 @@ impl LocalStore {
                 )?;
                 let rows = stmt
                     .query_map(rusqlite::params![b, p, cut], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect::<rusqlite::Result<Vec<_>>>();
-                rows
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                Ok(rows)
             })
             .await
             .map_err(db_error)?;
