@@ -3,7 +3,7 @@
 //! [`LabellingSteps::invoke`]; a Lambda binary does the same for its one step.
 
 use crate::error::StepError;
-use crate::{archive, detect_labels, index_labels, quarantine};
+use crate::{archive, detect_labels, index_labels, quarantine, read_event};
 use pam_core::clock::Clock;
 use pam_core::ports::{LabelIndex, Labeler, PhotoStore};
 use serde::Serialize;
@@ -12,7 +12,13 @@ use serde_json::Value;
 use std::sync::Arc;
 
 /// The step names of the labelling workflow.
-pub const LABELLING_STEPS: &[&str] = &["DetectLabels", "IndexLabels", "Archive", "Quarantine"];
+pub const LABELLING_STEPS: &[&str] = &[
+    "ReadEvent",
+    "DetectLabels",
+    "IndexLabels",
+    "Archive",
+    "Quarantine",
+];
 
 /// `${DetectLabelsFunctionArn}` → `DetectLabels`; anything else → `None`.
 pub fn step_for_resource(resource: &str) -> Option<&str> {
@@ -60,6 +66,9 @@ impl LabellingSteps {
     /// Runs the step called `step` on a JSON input.
     pub async fn invoke(&self, step: &str, input: Value) -> Result<Value, StepError> {
         match step {
+            "ReadEvent" => {
+                render(read_event::step(parse(step, input)?, self.store.as_ref()).await?)
+            }
             "DetectLabels" => render(
                 detect_labels::step(
                     parse(step, input)?,
@@ -115,5 +124,6 @@ mod tests {
         assert_eq!(step_for_resource("arn:aws:lambda:x"), None);
         assert_eq!(binary_name("DetectLabels"), "detect-labels");
         assert_eq!(binary_name("Archive"), "archive");
+        assert_eq!(binary_name("ReadEvent"), "read-event");
     }
 }
