@@ -17,6 +17,7 @@ mod jobs_cmd;
 mod labels_cmd;
 mod restore_prices;
 mod rule;
+mod slow_parts;
 mod world;
 mod world_config;
 mod world_downloads;

@@ -209,10 +209,14 @@ impl World {
             Access::ReadOnly => None,
         };
         let store_root = dir.join("store");
-        let store_config = LocalStoreConfig {
+        let slow_parts = crate::slow_parts::part_delay();
+        let mut store_config = LocalStoreConfig {
             restore_delays: args.restore_delays.delays(),
             ..LocalStoreConfig::default()
         };
+        if slow_parts.is_some() {
+            store_config.min_part_size = crate::slow_parts::SLOW_PART_SIZE as u64;
+        }
         let store = LocalStore::open(&store_root, store_config)
             .await
             .map_err(|source| WorldError::Store {
@@ -271,15 +275,31 @@ impl World {
         };
         let exec_store = open_exec()?;
         let executions = Arc::new(open_exec()?);
+        let mut download_config = downloads.config.clone();
+        let download_store: Arc<dyn pam_core::ports::PhotoStore> = match slow_parts {
+            None => Arc::new(store.clone()),
+            Some(delay) => {
+                tracing::warn!(
+                    ?delay,
+                    "test knob {}: slow bundle parts",
+                    crate::slow_parts::PART_DELAY_ENV
+                );
+                download_config.upload_part_size = crate::slow_parts::SLOW_PART_SIZE;
+                Arc::new(crate::slow_parts::SlowParts::new(
+                    Arc::new(store.clone()),
+                    delay,
+                ))
+            }
+        };
         let download_steps = pam_tasks::download::DownloadSteps {
-            store: Arc::new(store.clone()),
+            store: download_store,
             index: Arc::new(index.clone()),
             jobs: downloads.jobs.clone(),
             keys: downloads.keys.clone(),
             notifier: downloads.notifier.clone(),
             presigner: downloads.presigner.clone(),
             clock: downloads.clock.clone(),
-            config: downloads.config.clone(),
+            config: download_config,
         };
         let invoker = Arc::new(StepInvoker::new(steps, download_steps));
         let engine = Engine::new(exec_store, Arc::new(pam_asl::SystemClock), invoker);

@@ -9,7 +9,7 @@ use crate::world::{World, WorldError};
 use pam_core::ObjectKey;
 use pam_core::ports::PhotoStore;
 use pam_core::ports::index::PageRequest;
-use pam_core::ports::store::{PhotoStoreExt, StoreError};
+use pam_core::ports::store::{ListRequest, PhotoStoreExt, StoreError};
 use std::time::Duration;
 
 /// The longest a link may live (the presigner's limit) plus an hour of grace.
@@ -42,9 +42,15 @@ impl World {
                 if bundle.expires_at.is_none_or(|at| at > now) {
                     continue;
                 }
-                let manifest = format!("manifests/{}.jsonl", job.job_id);
-                let keys = bundle.parts.iter().map(|p| p.key.clone());
-                for key in keys.chain(std::iter::once(manifest)) {
+                // The parts, BuildBundle's completion marker, the manifest.
+                let mut keys = self
+                    .working_keys(&format!("bundles/{}/", job.job_id))
+                    .await?;
+                keys.extend(bundle.parts.iter().map(|p| p.key.clone()));
+                keys.push(format!("manifests/{}.jsonl", job.job_id));
+                keys.sort();
+                keys.dedup();
+                for key in keys {
                     deleted += usize::from(self.delete_working(&key).await?);
                 }
             }
@@ -68,6 +74,30 @@ impl World {
             tracing::info!(deleted, "expired working-area objects");
         }
         Ok(deleted)
+    }
+
+    /// Keys under `prefix` in the working bucket.
+    async fn working_keys(&self, prefix: &str) -> Result<Vec<String>, WorldError> {
+        let mut keys = Vec::new();
+        let mut request = ListRequest {
+            prefix: Some(prefix.to_owned()),
+            ..ListRequest::default()
+        };
+        loop {
+            let page = self
+                .store
+                .list(&self.working, request.clone())
+                .await
+                .map_err(|source| WorldError::Store {
+                    path: self.dir.join("store"),
+                    source,
+                })?;
+            keys.extend(page.objects.into_iter().map(|o| o.key.as_str().to_owned()));
+            match page.next {
+                Some(next) => request.continuation = Some(next),
+                None => return Ok(keys),
+            }
+        }
     }
 
     /// Deletes one working-area object; `false` when it was gone already.
