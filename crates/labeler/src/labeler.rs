@@ -3,7 +3,7 @@
 
 use crate::LabelerError;
 use crate::backend::{self, Engine, Model};
-use crate::preprocess::jpeg_to_input;
+use crate::preprocess::{MIN_DECODED_SIDE, jpeg_to_input_at};
 use crate::table::LabelTable;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -43,6 +43,7 @@ pub struct Detection {
 pub struct Labeler {
     model: Box<dyn Model>,
     table: LabelTable,
+    min_decoded_side: u32,
 }
 
 impl std::fmt::Debug for Labeler {
@@ -64,7 +65,18 @@ impl Labeler {
         let table = LabelTable::builtin()?;
         let model = backend::load(model_path, engine)?;
         tracing::debug!(model = %model_path.display(), ?engine, "labeller loaded");
-        Ok(Labeler { model, table })
+        Ok(Labeler {
+            model,
+            table,
+            min_decoded_side: MIN_DECODED_SIDE,
+        })
+    }
+
+    /// Decode JPEGs at the smallest DCT scale whose both sides are ≥ `side` (default
+    /// [`MIN_DECODED_SIDE`]): smaller is faster, larger is closer to a full-size decode.
+    pub fn with_min_decoded_side(mut self, side: u32) -> Self {
+        self.min_decoded_side = side.max(1);
+        self
     }
 
     /// The label table this labeller reports with.
@@ -75,7 +87,7 @@ impl Labeler {
     /// Label one JPEG photo.
     pub fn detect(&self, jpeg: &[u8]) -> Result<Detection, LabelerError> {
         let started = Instant::now();
-        let input = jpeg_to_input(jpeg)?;
+        let input = jpeg_to_input_at(jpeg, self.min_decoded_side)?;
         let decoded = Instant::now();
         let probabilities = self.model.infer(input)?;
         let labels = self
@@ -97,7 +109,17 @@ impl Labeler {
 
     /// The `n` most probable ImageNet classes of a photo (diagnostics and tests).
     pub fn top_classes(&self, jpeg: &[u8], n: usize) -> Result<Vec<(String, f32)>, LabelerError> {
-        let probabilities = self.model.infer(jpeg_to_input(jpeg)?)?;
+        self.top_classes_of_input(jpeg_to_input_at(jpeg, self.min_decoded_side)?, n)
+    }
+
+    /// The `n` most probable ImageNet classes of a prepared input (3×224×224 planar f32,
+    /// as [`jpeg_to_input_at`] makes it).
+    pub fn top_classes_of_input(
+        &self,
+        input: Vec<f32>,
+        n: usize,
+    ) -> Result<Vec<(String, f32)>, LabelerError> {
+        let probabilities = self.model.infer(input)?;
         let mut ranked: Vec<(usize, f32)> = probabilities.into_iter().enumerate().collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
         Ok(ranked

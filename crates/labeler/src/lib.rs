@@ -29,7 +29,7 @@ mod table;
 pub use backend::Engine;
 pub use error::LabelerError;
 pub use labeler::{DetectedLabel, Detection, Labeler, Timings};
-pub use preprocess::{INPUT_SIDE, jpeg_to_input};
+pub use preprocess::{INPUT_SIDE, MIN_DECODED_SIDE, jpeg_to_input, jpeg_to_input_at};
 pub use table::{CLASS_COUNT, LabelInfo, LabelTable};
 
 /// Where `scripts/fetch-model.sh` puts the model, relative to the repository root.

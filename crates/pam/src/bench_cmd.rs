@@ -1,21 +1,25 @@
 //! `pam bench labelling`: labelling throughput on this machine, decode through inference,
 //! next to the pipeline a Python shop would write (Pillow + onnxruntime), in one run.
 //!
-//! Workers: one per core, each pulling the next photo from a shared counter and running
-//! the stages in turn; each stage's time is summed per image. The stages are a list
-//! ([`Stage`]) so the indexing stage slots in as a third timed entry.
+//! Workers: one per core, each pulling the next photo from a shared counter, decoding it
+//! and running the model; each hands the labels to one index thread (as IndexLabels runs
+//! as a step of its own, after DetectLabels), which fingerprints the photo and indexes it
+//! in SQLite. Indexing mostly waits for the disk (a commit is an fsync), so it overlaps
+//! with the next photos' decoding instead of idling a core. The clock stops when the last
+//! photo is indexed; each stage's time is summed per image.
 
 #[path = "bench_cmd/baseline.rs"]
 mod baseline;
 #[path = "bench_cmd/images.rs"]
-mod images;
+pub(crate) mod images;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand, ValueEnum};
-use pam_labeler::{Engine, Labeler};
+use pam_labeler::{DetectedLabel, Engine, Labeler, Timings};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// Benchmarks (run them in release: `cargo run --release -p pam -- bench …`).
@@ -59,20 +63,27 @@ struct LabellingArgs {
     /// Inference engine(s) for our pipeline.
     #[arg(long, value_enum, default_value = "all")]
     engine: EngineChoice,
+    /// Decode each JPEG at the smallest DCT scale whose sides are ≥ this (default: the
+    /// labeller's; 1024×768 decodes at 1/2 scale for 224..=384, at 1/4 for 97..=192).
+    #[arg(long)]
+    min_decoded_side: Option<u32>,
     /// Skip the Python baseline.
     #[arg(long)]
     no_baseline: bool,
 }
 
-/// A timed pipeline stage: given the photo, do the work, report how long each part took.
-/// Labelling reports `decode` and `infer`; an `index` stage appends its own entry.
-type Stage<'a> = Box<dyn Fn(&[u8]) -> Result<Vec<(&'static str, Duration)>> + Sync + 'a>;
+/// The detection stage: given the photo, label it and say how long each part took.
+type Detect<'a> = dyn Fn(&[u8]) -> Result<(Vec<DetectedLabel>, Timings)> + Sync + 'a;
+/// The index stage: given the photo and its labels, index it; returns the time it took.
+type Index<'a> = dyn Fn(&[u8], &[DetectedLabel]) -> Result<Duration> + Sync + 'a;
 
 /// Totals of one pipeline run.
 struct RunResult {
     name: String,
     images: usize,
     wall: Duration,
+    /// CPU time (user + system) the process spent in the run, all threads.
+    cpu: Duration,
     stage_totals: Vec<(&'static str, Duration)>,
 }
 
@@ -152,21 +163,22 @@ fn labelling(args: LabellingArgs) -> Result<()> {
     let mut results = Vec::new();
     for (name, engine) in engines {
         let started = Instant::now();
-        let labeler = Labeler::load_with(&args.model, &engine)
+        let mut labeler = Labeler::load_with(&args.model, &engine)
             .with_context(|| format!("loading {} with {name}", args.model.display()))?;
+        if let Some(side) = args.min_decoded_side {
+            labeler = labeler.with_min_decoded_side(side);
+        }
         eprintln!("{name}: model loaded in {:.2?}", started.elapsed());
         let index = crate::bench_index::IndexStage::new()?;
-        let stages: Vec<Stage> = vec![Box::new(|jpeg: &[u8]| {
+        let detect = |jpeg: &[u8]| {
             let d = labeler.detect(jpeg)?;
-            let indexed = index.index(jpeg, &d.labels)?;
-            Ok(vec![
-                ("decode", d.timings.decode),
-                ("infer", d.timings.infer),
-                ("index", indexed),
-            ])
-        })];
-        let label = format!("pam ({name}, {workers} workers)");
-        results.push(run_pipeline(label, &stages, &blobs, args.count, workers)?);
+            Ok((d.labels, d.timings))
+        };
+        let index = |jpeg: &[u8], labels: &[DetectedLabel]| index.index(jpeg, labels);
+        let label = format!("pam ({name}, {workers} workers + indexer)");
+        results.push(run_pipeline(
+            label, &detect, &index, &blobs, args.count, workers,
+        )?);
     }
 
     let base = match (&python, args.no_baseline) {
@@ -176,6 +188,7 @@ fn labelling(args: LabellingArgs) -> Result<()> {
                 name: "python (Pillow + onnxruntime, 2 intra-op threads)".to_owned(),
                 images: b.images,
                 wall: Duration::from_secs_f64(b.seconds),
+                cpu: Duration::from_secs_f64(b.cpu_s),
                 stage_totals: vec![
                     ("decode", Duration::from_secs_f64(b.decode_s)),
                     ("infer", Duration::from_secs_f64(b.infer_s)),
@@ -220,91 +233,126 @@ fn ort_engine(
     Ok(Vec::new())
 }
 
-/// Run `count` images through the stages on `workers` threads; sum each stage's time.
+/// Run `count` images through detection on `workers` threads and indexing on one more;
+/// sum each stage's time.
 fn run_pipeline(
     name: String,
-    stages: &[Stage],
+    detect: &Detect,
+    index: &Index,
     blobs: &[Vec<u8>],
     count: usize,
     workers: usize,
 ) -> Result<RunResult> {
     // Warm-up outside the clock: first-touch allocations, lazy initialisation.
-    for stage in stages {
-        stage(&blobs[0])?;
-    }
+    let (labels, _) = detect(&blobs[0])?;
+    index(&blobs[0], &labels)?;
     let next = AtomicUsize::new(0);
+    let cpu_before = process_cpu();
     let started = Instant::now();
-    let per_worker: Vec<Result<Vec<(&'static str, Duration)>>> = std::thread::scope(|s| {
+    let (tx, rx) = mpsc::sync_channel::<(usize, Vec<DetectedLabel>)>(4 * workers);
+    let (detected, indexed) = std::thread::scope(|s| {
+        let indexer = s.spawn(move || -> Result<Duration> {
+            let mut total = Duration::ZERO;
+            for (i, labels) in rx {
+                total += index(&blobs[i % blobs.len()], &labels)?;
+            }
+            Ok(total)
+        });
         let handles: Vec<_> = (0..workers)
             .map(|_| {
-                s.spawn(|| {
-                    let mut totals: Vec<(&'static str, Duration)> = Vec::new();
+                let tx = tx.clone();
+                let next = &next;
+                s.spawn(move || -> Result<(Duration, Duration)> {
+                    let (mut decode, mut infer) = (Duration::ZERO, Duration::ZERO);
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         if i >= count {
-                            return Ok(totals);
+                            return Ok((decode, infer));
                         }
-                        for stage in stages {
-                            for (k, d) in stage(&blobs[i % blobs.len()])? {
-                                match totals.iter_mut().find(|(n, _)| *n == k) {
-                                    Some((_, t)) => *t += d,
-                                    None => totals.push((k, d)),
-                                }
-                            }
+                        let (labels, t) = detect(&blobs[i % blobs.len()])?;
+                        decode += t.decode;
+                        infer += t.infer;
+                        if tx.send((i, labels)).is_err() {
+                            bail!("the index thread stopped");
                         }
                     }
                 })
             })
             .collect();
-        handles
+        drop(tx);
+        let detected: Vec<_> = handles
             .into_iter()
             .map(|h| h.join().expect("bench worker panicked"))
-            .collect()
+            .collect();
+        (detected, indexer.join().expect("bench indexer panicked"))
     });
     let wall = started.elapsed();
-    let mut stage_totals: Vec<(&'static str, Duration)> = Vec::new();
-    for totals in per_worker {
-        for (k, d) in totals? {
-            match stage_totals.iter_mut().find(|(n, _)| *n == k) {
-                Some((_, t)) => *t += d,
-                None => stage_totals.push((k, d)),
-            }
-        }
+    let cpu = process_cpu().saturating_sub(cpu_before);
+    // The indexer's error explains a worker's "index thread stopped": report it first.
+    let indexed = indexed?;
+    let (mut decode, mut infer) = (Duration::ZERO, Duration::ZERO);
+    for d in detected {
+        let (dd, di) = d?;
+        decode += dd;
+        infer += di;
     }
     Ok(RunResult {
         name,
         images: count,
         wall,
-        stage_totals,
+        cpu,
+        stage_totals: vec![("decode", decode), ("infer", infer), ("index", indexed)],
     })
+}
+
+/// User + system CPU time of this process so far, all threads.
+fn process_cpu() -> Duration {
+    // SAFETY: getrusage only writes the struct it is given.
+    let usage = unsafe {
+        let mut usage = std::mem::zeroed::<libc::rusage>();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(usage.ru_utime) + tv(usage.ru_stime)
 }
 
 fn report(results: &[RunResult], base: Option<&RunResult>) {
     println!(
-        "\n{:<52} {:>9} {:>12}  per-image time by stage (one worker)",
-        "pipeline", "images/s", "wall ms/img"
+        "\n{:<52} {:>9} {:>12} {:>11}  per-image time by stage (one worker)",
+        "pipeline", "images/s", "wall ms/img", "CPU ms/img"
     );
+    let per_image = |d: Duration, r: &RunResult| d.as_secs_f64() * 1e3 / r.images as f64;
     for r in results.iter().chain(base) {
         let stages: Vec<String> = r
             .stage_totals
             .iter()
-            .map(|(k, d)| format!("{k} {:.2} ms", d.as_secs_f64() * 1e3 / r.images as f64))
+            .map(|(k, d)| format!("{k} {:.2} ms", per_image(*d, r)))
             .collect();
         println!(
-            "{:<52} {:>9.1} {:>12.2}  {}",
+            "{:<52} {:>9.1} {:>12.2} {:>11.2}  {}",
             r.name,
             r.images_per_s(),
-            r.wall.as_secs_f64() * 1e3 / r.images as f64,
+            per_image(r.wall, r),
+            per_image(r.cpu, r),
             stages.join(", ")
         );
     }
     if let Some(base) = base {
         for r in results {
             println!(
-                "ratio {} / python: {:.2}×",
+                "ratio {} / python: {:.2}× (images/s); CPU per image: {:.2}× less",
                 r.name,
-                r.images_per_s() / base.images_per_s()
+                r.images_per_s() / base.images_per_s(),
+                base.cpu.as_secs_f64() / r.cpu.as_secs_f64()
             );
         }
     }
+    println!(
+        "load average (1 min): {}",
+        std::fs::read_to_string("/proc/loadavg")
+            .ok()
+            .and_then(|l| l.split_whitespace().next().map(str::to_owned))
+            .unwrap_or_else(|| "?".to_owned())
+    );
 }

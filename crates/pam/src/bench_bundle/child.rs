@@ -1,7 +1,8 @@
 //! The child half of `pam bench bundle`: streams the photo list into one zip in a
 //! process of its own, so its peak RSS is the bundle's alone, and reports it.
 
-use super::{Via, parse_line};
+use super::Via;
+use super::list::parse_line;
 use anyhow::{Context, Result};
 use pam_bundle::{BundleOptions, BundleWriter, PartSinks, PhotoMeta, Sha256Digest};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -15,7 +16,7 @@ impl PartSinks for OneFile {
 
     async fn open(&mut self, _part: u32) -> std::io::Result<Self::Sink> {
         Ok(match self.1 {
-            Via::Direct => Box::new(Direct(std::fs::File::create(&self.0)?)),
+            Via::Direct | Via::Mmap => Box::new(Direct(std::fs::File::create(&self.0)?)),
             Via::Tokio => Box::new(tokio::fs::File::create(&self.0).await?),
         })
     }
@@ -83,15 +84,25 @@ pub(super) fn run_child(list: &Path, out: &Path, via: Via) -> Result<()> {
             let l = parse_line(&line?)?;
             let meta = PhotoMeta::new(l.name, l.size, l.crc32, Sha256Digest::parse(&l.sha256)?)
                 .with_labels(["Bench"])?;
-            if via == Via::Tokio {
-                writer
-                    .add(&meta, tokio::fs::File::open(&l.path).await?)
-                    .await?;
-            } else {
-                writer
-                    .add(&meta, Direct(std::fs::File::open(&l.path)?))
-                    .await?;
-            }
+            match via {
+                Via::Tokio => {
+                    writer
+                        .add(&meta, tokio::fs::File::open(&l.path).await?)
+                        .await?
+                }
+                Via::Direct => {
+                    writer
+                        .add(&meta, Direct(std::fs::File::open(&l.path)?))
+                        .await?
+                }
+                Via::Mmap => {
+                    let file = std::fs::File::open(&l.path)?;
+                    // SAFETY: the bench's photos are not modified while it runs; a file
+                    // truncated under the mapping would fault rather than give wrong bytes.
+                    let map = unsafe { memmap2::MmapOptions::new().populate().map(&file)? };
+                    writer.add_bytes(&meta, &map).await?
+                }
+            };
         }
         writer.finish().await?;
         anyhow::Ok(())

@@ -14,6 +14,8 @@ const PACKAGES: [&str; 3] = ["pillow==13.0.0", "onnxruntime==1.32.0", "numpy==2.
 pub struct BaselineRun {
     pub images: usize,
     pub seconds: f64,
+    /// CPU time (user + system, all threads) of the timed loop.
+    pub cpu_s: f64,
     pub decode_s: f64,
     pub infer_s: f64,
 }
@@ -100,6 +102,7 @@ pub fn measure(
     Ok(BaselineRun {
         images: num("images")? as usize,
         seconds: num("seconds")?,
+        cpu_s: num("cpu_s")?,
         decode_s: num("decode_s")?,
         infer_s: num("infer_s")?,
     })

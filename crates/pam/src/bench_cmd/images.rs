@@ -1,6 +1,7 @@
-//! Bench inputs: 1024×768 JPEGs made from real photos (the size a phone upload is
-//! usually downscaled to), cached under `.cache/bench/1024x768/` so every run (and the
-//! Python baseline) reads identical bytes.
+//! Bench inputs made from real photos and cached so every run (and the Python baseline)
+//! reads identical bytes: 1024×768 JPEGs for labelling (the size a phone upload is
+//! usually downscaled to, under `.cache/bench/1024x768/`), and phone-camera-sized ones
+//! (4032×3024, 12 MP) for the bundle bench.
 
 use anyhow::{Context, Result, bail};
 use image::codecs::jpeg::JpegEncoder;
@@ -30,6 +31,12 @@ fn find_jpegs(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 
 /// Make (or reuse) one 1024×768 JPEG per photo found below `photos`; returns their paths.
 pub fn prepare(photos: &Path, cache: &Path) -> Result<Vec<PathBuf>> {
+    prepare_sized(photos, cache, WIDTH, HEIGHT)
+}
+
+/// Make (or reuse) one `width`×`height` JPEG per photo found below `photos` (resized to
+/// fill, centre-cropped, quality 90); returns their paths.
+pub fn prepare_sized(photos: &Path, cache: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     let mut sources = Vec::new();
     find_jpegs(photos, &mut sources)?;
     sources.sort();
@@ -48,7 +55,7 @@ pub fn prepare(photos: &Path, cache: &Path) -> Result<Vec<PathBuf>> {
         if !dest.is_file() {
             let img = image::open(src).with_context(|| format!("decoding {}", src.display()))?;
             let img = img
-                .resize_to_fill(WIDTH, HEIGHT, FilterType::Triangle)
+                .resize_to_fill(width, height, FilterType::Triangle)
                 .into_rgb8();
             let mut bytes = Vec::new();
             JpegEncoder::new_with_quality(&mut bytes, QUALITY)
