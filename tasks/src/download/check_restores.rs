@@ -9,7 +9,7 @@ use crate::download::manifest::{ManifestLine, ManifestReader, ManifestRef};
 use crate::download::progress;
 use crate::download::restores::{Asked, RestoreProgress, ask};
 use crate::error::StepError;
-use futures::{TryStreamExt, future};
+use futures::{FutureExt, TryStreamExt, future};
 use pam_core::ports::jobs::{JobLog, JobStage};
 use pam_core::ports::store::PhotoStore;
 use pam_core::{JobId, RestoreState, RestoreTier};
@@ -77,7 +77,7 @@ pub async fn step(
     let (pending, restored) = reader
         .into_stream()
         .try_filter(|line| future::ready(line.archived))
-        .map_ok(|line| check(store, config, line, tier))
+        .map_ok(|line| check(store, config, line, tier).boxed())
         .try_buffered(config.concurrency.max(1))
         .try_fold((0u64, 0u64), |(pending, restored), state| {
             future::ready(Ok(match state {

@@ -9,7 +9,7 @@ use crate::download::config::DownloadConfig;
 use crate::download::manifest::{ManifestLine, ManifestRef, ManifestWriter, manifest_key};
 use crate::download::progress;
 use crate::error::StepError;
-use futures::{StreamExt, TryStreamExt};
+use futures::{FutureExt, StreamExt, TryStreamExt};
 use pam_core::ports::index::{LabelIndex, PageRequest};
 use pam_core::ports::jobs::{JobLog, JobStage};
 use pam_core::ports::store::{PhotoStore, StoreError};
@@ -152,7 +152,7 @@ async fn write_lines(
             )
             .await?;
         let mut lines = futures::stream::iter(page.items)
-            .map(|key| line_for(key, store, index, config))
+            .map(|key| line_for(key, store, index, config).boxed())
             .buffered(config.concurrency.max(1));
         while let Some(line) = lines.try_next().await? {
             if let Some(line) = line {

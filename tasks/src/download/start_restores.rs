@@ -1,5 +1,5 @@
-//! StartRestores: RestoreObject for the archived photos of one page of the manifest
-//! (from `restore.cursor`, `restore_page_size` lines), at the job's tier. The workflow
+//! StartRestores: RestoreObject for one page of the manifest's archived photos (from
+//! `restore.cursor`, at most `restore_page_size` restore requests), at the job's tier. The workflow
 //! calls it again while the returned cursor is not null, then waits `poll_seconds`
 //! before the first CheckRestores. Requests are idempotent: a restore already running
 //! or finished is counted, not an error, so a retried page counts the same.
@@ -9,7 +9,7 @@ use crate::download::manifest::{ManifestReader, ManifestRef};
 use crate::download::progress;
 use crate::download::restores::{Asked, RestoreProgress, ask};
 use crate::error::StepError;
-use futures::{StreamExt, TryStreamExt};
+use futures::{FutureExt, StreamExt, TryStreamExt};
 use pam_core::ports::jobs::{JobLog, JobStage};
 use pam_core::ports::store::PhotoStore;
 use pam_core::{JobId, RestoreTier};
@@ -64,8 +64,10 @@ pub async fn step(
         }
     }
     drop(reader);
-    let answers: Vec<Asked> = futures::stream::iter(&page)
-        .map(|line| ask(store, config, line, input.tier))
+    let requested = page.len();
+    let tier = input.tier;
+    let answers: Vec<Asked> = futures::stream::iter(page)
+        .map(move |line| async move { ask(store, config, &line, tier).await }.boxed())
         .buffered(config.concurrency.max(1))
         .try_collect()
         .await?;
@@ -88,7 +90,7 @@ pub async fn step(
     .await?;
     tracing::info!(
         job_id = %job,
-        page = page.len(),
+        page = requested,
         pending = progress.pending,
         fallbacks = progress.fallbacks,
         more = progress.cursor.is_some(),
