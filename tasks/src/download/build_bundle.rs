@@ -230,7 +230,7 @@ async fn write(
             })?;
         writer.add(&meta, got.body).await.map_err(bundle_error)?;
         photos += 1;
-        if photos % PROGRESS_EVERY == 0 {
+        if photos.is_multiple_of(PROGRESS_EVERY) {
             progress::counts(jobs, job, None, |c| c.zipped = photos).await?;
         }
     }
