@@ -11,6 +11,8 @@ mod multipart;
 mod object_file;
 mod objects;
 pub mod restore_model;
+#[cfg(test)]
+mod restore_upgrade_tests;
 pub(crate) mod rows;
 
 use crate::db::{Db, is_busy};

@@ -185,7 +185,9 @@ pub fn effective(state: &StoredState, now: DateTime<Utc>) -> Effective {
     }
 }
 
-/// Applies a RestoreObject request at `now`: the record to persist and the answer.
+/// Applies a RestoreObject request at `now`: the record to persist and the answer. A
+/// request with a faster tier than a running restore's upgrades it (as S3 does); the
+/// same or a slower tier is `InProgress`.
 pub fn request_restore(
     state: &StoredState,
     request: RestoreRequest,
@@ -193,7 +195,13 @@ pub fn request_restore(
     now: DateTime<Utc>,
 ) -> Result<(RestoreRecord, RestoreOutcome), RestoreRefusal> {
     let seen = effective(state, now);
-    if seen.restore == Some(RestoreState::Ongoing) {
+    // While a restore runs, only a faster tier is taken (S3's restore speed upgrade).
+    let running = state
+        .restore
+        .filter(|_| seen.restore == Some(RestoreState::Ongoing));
+    if let Some(current) = running
+        && speed_rank(request.tier) >= speed_rank(current.tier)
+    {
         return Err(RestoreRefusal::InProgress);
     }
     let deep = match (state.class, seen.archive) {
@@ -233,13 +241,27 @@ pub fn request_restore(
         };
         return Ok((record, RestoreOutcome::AlreadyRestored));
     }
+    let mut ready_at = now + delays.delay(deep, request.tier);
+    if let Some(current) = running {
+        // An upgrade never makes the copy arrive later than the running restore would.
+        ready_at = ready_at.min(current.ready_at);
+    }
     let record = RestoreRecord {
         tier: request.tier,
         requested_at: now,
-        ready_at: now + delays.delay(deep, request.tier),
+        ready_at,
         days: request.days,
     };
     Ok((record, RestoreOutcome::Started))
+}
+
+/// Expedited < Standard < Bulk: lower is faster.
+fn speed_rank(tier: RestoreTier) -> u8 {
+    match tier {
+        RestoreTier::Expedited => 0,
+        RestoreTier::Standard => 1,
+        RestoreTier::Bulk => 2,
+    }
 }
 
 #[cfg(test)]
