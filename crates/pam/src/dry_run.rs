@@ -6,7 +6,7 @@
 //! job's ResolveManifest step does (`ObjectMeta::is_archived`), so the job's `matched`
 //! and `archived` equal `photos` and `archived` here.
 
-use crate::restore_prices::Archive;
+use crate::restore_prices::ArchivedIn;
 use crate::world::World;
 use pam_core::ports::index::PageRequest;
 use pam_core::ports::{LabelIndex, PhotoStore};
@@ -38,7 +38,7 @@ pub async fn dry_run(
     let mut photos = 0u64;
     let mut bytes = 0u64;
     let mut already_restored = 0u64;
-    let mut archived: BTreeMap<Archive, Count> = BTreeMap::new();
+    let mut archived: BTreeMap<ArchivedIn, Count> = BTreeMap::new();
     let mut page = PageRequest::first(1000);
     loop {
         let got = world
@@ -55,7 +55,7 @@ pub async fn dry_run(
             if meta.is_readable() {
                 already_restored += 1;
             }
-            if let Some(a) = Archive::of(meta.storage_class, meta.archive_status) {
+            if let Some(a) = ArchivedIn::of(meta.storage_class, meta.archive_status) {
                 let c = archived.entry(a).or_default();
                 c.photos += 1;
                 c.bytes += meta.size;
@@ -104,7 +104,7 @@ pub async fn dry_run(
 /// The slowest restore among the archives present decides the wait; costs add up.
 fn tier_estimate(
     tier: RestoreTier,
-    archived: &BTreeMap<Archive, Count>,
+    archived: &BTreeMap<ArchivedIn, Count>,
     local: &RestoreDelays,
 ) -> Value {
     let aws = RestoreDelays::aws_like();
@@ -128,7 +128,7 @@ fn tier_estimate(
     })
 }
 
-fn delay(delays: &RestoreDelays, archive: Archive, tier: RestoreTier) -> i64 {
+fn delay(delays: &RestoreDelays, archive: ArchivedIn, tier: RestoreTier) -> i64 {
     let d = if archive.is_deep() {
         &delays.deep
     } else {

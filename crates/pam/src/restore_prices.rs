@@ -21,7 +21,7 @@ pub struct Price {
 
 /// Where an archived photo sits, as far as retrieval prices go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Archive {
+pub enum ArchivedIn {
     /// S3 Glacier Flexible Retrieval (storage class GLACIER).
     Glacier,
     /// S3 Glacier Deep Archive.
@@ -32,7 +32,7 @@ pub enum Archive {
     ItDeepArchive,
 }
 
-impl Archive {
+impl ArchivedIn {
     /// The archive an object's storage class and archive status put it in (`None`:
     /// not archived).
     pub fn of(class: StorageClass, status: Option<ArchiveStatus>) -> Option<Self> {
@@ -107,9 +107,9 @@ mod tests {
     fn the_knowledge_center_example_adds_up() {
         // 15,000,000 objects, 100 TB (102,400 GB) from Glacier Flexible Retrieval:
         // Standard $750 requests + $1,024 data = $1,774.
-        let cost = Archive::Glacier.cost(RestoreTier::Standard, 15_000_000, 102_400 << 30);
+        let cost = ArchivedIn::Glacier.cost(RestoreTier::Standard, 15_000_000, 102_400 << 30);
         assert!((cost - 1774.0).abs() < 0.01, "{cost}");
-        let expedited = Archive::Glacier.cost(RestoreTier::Expedited, 15_000_000, 102_400 << 30);
+        let expedited = ArchivedIn::Glacier.cost(RestoreTier::Expedited, 15_000_000, 102_400 << 30);
         assert!(
             (expedited - (150_000.0 + 3072.0)).abs() < 0.01,
             "{expedited}"
@@ -119,25 +119,28 @@ mod tests {
     #[test]
     fn deep_archives_fall_back_from_expedited_and_bulk_is_free_where_aws_says() {
         assert_eq!(
-            Archive::DeepArchive.effective_tier(RestoreTier::Expedited),
+            ArchivedIn::DeepArchive.effective_tier(RestoreTier::Expedited),
             RestoreTier::Standard
         );
         assert_eq!(
-            Archive::DeepArchive.price(RestoreTier::Expedited),
-            Archive::DeepArchive.price(RestoreTier::Standard)
+            ArchivedIn::DeepArchive.price(RestoreTier::Expedited),
+            ArchivedIn::DeepArchive.price(RestoreTier::Standard)
         );
-        assert_eq!(Archive::Glacier.cost(RestoreTier::Bulk, 1000, 1 << 40), 0.0);
         assert_eq!(
-            Archive::ItArchive.cost(RestoreTier::Standard, 1000, 1 << 40),
+            ArchivedIn::Glacier.cost(RestoreTier::Bulk, 1000, 1 << 40),
             0.0
         );
         assert_eq!(
-            Archive::of(
+            ArchivedIn::ItArchive.cost(RestoreTier::Standard, 1000, 1 << 40),
+            0.0
+        );
+        assert_eq!(
+            ArchivedIn::of(
                 StorageClass::IntelligentTiering,
                 Some(ArchiveStatus::ArchiveAccess)
             ),
-            Some(Archive::ItArchive)
+            Some(ArchivedIn::ItArchive)
         );
-        assert_eq!(Archive::of(StorageClass::Standard, None), None);
+        assert_eq!(ArchivedIn::of(StorageClass::Standard, None), None);
     }
 }
