@@ -55,10 +55,15 @@ fn labelling_runs_detect_index_archive_and_quarantines_failures() {
         }
         name = next.to_owned();
     }
-    assert_eq!(tasks, ["ReadEvent", "DetectLabels", "IndexLabels", "Archive"]);
+    assert_eq!(
+        tasks,
+        ["ReadEvent", "DetectLabels", "IndexLabels", "Archive"]
+    );
     assert_eq!(states[&name]["Type"], "Succeed");
     // ReadEvent has no photo to quarantine yet: its failures end the execution.
-    let rejected = states["ReadEvent"]["Catch"][0]["Next"].as_str().expect("a catcher");
+    let rejected = states["ReadEvent"]["Catch"][0]["Next"]
+        .as_str()
+        .expect("a catcher");
     assert_eq!(states[rejected]["Type"], "Fail");
     for task in &tasks[1..] {
         let state = &states[task];
