@@ -18,6 +18,8 @@ mod labels_cmd;
 mod restore_prices;
 mod rule;
 mod slow_parts;
+mod serve;
+mod user_cmd;
 mod world;
 mod world_config;
 mod world_downloads;
@@ -52,6 +54,10 @@ enum Command {
     Labels(labels_cmd::ListArgs),
     /// Every photo with its labels and storage class.
     Photos(labels_cmd::ListArgs),
+    /// The REST API, sign-in and the web app, with the engine running.
+    Serve(serve::ServeArgs),
+    /// Local accounts: `user add NAME --email E`, `user passwd`, `user list`.
+    User(user_cmd::UserArgs),
 }
 
 fn main() -> ExitCode {
@@ -65,5 +71,7 @@ fn main() -> ExitCode {
         Command::Jobs(args) => jobs_cmd::run(args),
         Command::Labels(args) => labels_cmd::run(args, labels_cmd::Listing::Labels),
         Command::Photos(args) => labels_cmd::run(args, labels_cmd::Listing::Photos),
+        Command::Serve(args) => serve::run(args),
+        Command::User(args) => user_cmd::run(args),
     }
 }
