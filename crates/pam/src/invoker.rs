@@ -38,15 +38,7 @@ impl StepInvoker {
         if LABELLING_STEPS.contains(&step) {
             return self.labelling.invoke(step, input).await;
         }
-        // Some download steps' futures are not `Send` (streams over `&dyn` ports hit
-        // rustc's higher-ranked `Send` limitation), and the engine needs `Send`: build
-        // and run the future on a blocking-pool thread of this runtime instead.
-        let steps = self.download.clone();
-        let step = step.to_owned();
-        let handle = tokio::runtime::Handle::current();
-        tokio::task::spawn_blocking(move || handle.block_on(steps.invoke(&step, input)))
-            .await
-            .map_err(|e| StepError::Internal(format!("the step panicked or was cancelled: {e}")))?
+        self.download.invoke(step, input).await
     }
 }
 
