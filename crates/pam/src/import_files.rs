@@ -3,13 +3,11 @@
 //! parsed up to the frame, read as a stream), and fingerprint it (SHA-256, streamed).
 //! Names never decide: `photo.jpg` holding text is rejected, `IMG` holding a JPEG is not.
 
+use pam_tasks::jpeg::JPEG_MAGIC;
 use sha2::Digest;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
-
-/// The first bytes of every JPEG (SOI, then a marker's 0xFF).
-const JPEG_MAGIC: [u8; 3] = [0xFF, 0xD8, 0xFF];
 
 /// A file found under the paths given, or a path that could not be walked.
 pub enum Found {

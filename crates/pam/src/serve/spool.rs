@@ -12,8 +12,7 @@ use futures_util::StreamExt;
 use tempfile::NamedTempFile;
 use tokio::io::AsyncWriteExt;
 
-/// The first bytes of every JPEG file.
-const JPEG_MAGIC: [u8; 3] = [0xFF, 0xD8, 0xFF];
+use pam_tasks::jpeg::JPEG_MAGIC;
 
 /// Why a body was not accepted.
 #[derive(Debug, thiserror::Error)]
