@@ -69,6 +69,29 @@ fn open(world: &WorldArgs) -> anyhow::Result<Accounts> {
     Ok(Accounts::open(&dir.join("accounts.sqlite"))?)
 }
 
+fn open_or_exit(world: &WorldArgs) -> Result<Accounts, ExitCode> {
+    open(world).map_err(|e| {
+        eprintln!("pam user: {e:#}");
+        ExitCode::FAILURE
+    })
+}
+
+/// What `add` and `passwd` both need, in the order they check it: a valid name, the
+/// password (read or generated, and whether it was generated), the opened accounts.
+fn credentials(
+    world: &WorldArgs,
+    name: &str,
+    password_stdin: bool,
+) -> Result<(Username, String, bool, Accounts), ExitCode> {
+    let name = Username::parse(name).map_err(|e| fail(e.into()))?;
+    let (password, generated) = read_password(password_stdin).map_err(|e| {
+        eprintln!("pam user: {e}");
+        ExitCode::FAILURE
+    })?;
+    let accounts = open_or_exit(world)?;
+    Ok((name, password, generated, accounts))
+}
+
 fn fail(e: AccountError) -> ExitCode {
     eprintln!("pam user: {e}");
     match e {
@@ -89,24 +112,11 @@ pub fn run(args: UserArgs) -> ExitCode {
                 email,
                 password_stdin,
             } => {
-                let name = match Username::parse(&name) {
-                    Ok(n) => n,
-                    Err(e) => return fail(e.into()),
-                };
-                let (password, generated) = match read_password(password_stdin) {
-                    Ok(p) => p,
-                    Err(e) => {
-                        eprintln!("pam user: {e}");
-                        return ExitCode::FAILURE;
-                    }
-                };
-                let accounts = match open(&world) {
-                    Ok(a) => a,
-                    Err(e) => {
-                        eprintln!("pam user: {e:#}");
-                        return ExitCode::FAILURE;
-                    }
-                };
+                let (name, password, generated, accounts) =
+                    match credentials(&world, &name, password_stdin) {
+                        Ok(c) => c,
+                        Err(code) => return code,
+                    };
                 match accounts.add(&name, Some(&email), &password).await {
                     Ok(user) => {
                         println!("created user {}", user.name);
@@ -123,24 +133,11 @@ pub fn run(args: UserArgs) -> ExitCode {
                 name,
                 password_stdin,
             } => {
-                let name = match Username::parse(&name) {
-                    Ok(n) => n,
-                    Err(e) => return fail(e.into()),
-                };
-                let (password, generated) = match read_password(password_stdin) {
-                    Ok(p) => p,
-                    Err(e) => {
-                        eprintln!("pam user: {e}");
-                        return ExitCode::FAILURE;
-                    }
-                };
-                let accounts = match open(&world) {
-                    Ok(a) => a,
-                    Err(e) => {
-                        eprintln!("pam user: {e:#}");
-                        return ExitCode::FAILURE;
-                    }
-                };
+                let (name, password, generated, accounts) =
+                    match credentials(&world, &name, password_stdin) {
+                        Ok(c) => c,
+                        Err(code) => return code,
+                    };
                 match accounts.set_password(&name, &password).await {
                     Ok(()) => {
                         println!("password of {name} changed");
@@ -153,12 +150,9 @@ pub fn run(args: UserArgs) -> ExitCode {
                 }
             }
             UserCommand::List { world } => {
-                let accounts = match open(&world) {
+                let accounts = match open_or_exit(&world) {
                     Ok(a) => a,
-                    Err(e) => {
-                        eprintln!("pam user: {e:#}");
-                        return ExitCode::FAILURE;
-                    }
+                    Err(code) => return code,
                 };
                 match accounts.list().await {
                     Ok(users) => {
